@@ -1,0 +1,212 @@
+#include "cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "cli/describe_printer.hpp"
+#include "cli/exit_code.hpp"
+#include "cli/run_session.hpp"
+#include "cli/step_command.hpp"
+#include "cli/usage_error.hpp"
+#include "pipeline/invalid_pipeline.hpp"
+#include "pipeline/pipeline_parser.hpp"
+#include "plugins/step_registry.hpp"
+
+#ifndef GANTRY_VERSION
+#define GANTRY_VERSION "0.0.0"
+#endif
+
+namespace gantry::host {
+namespace {
+
+constexpr const char* kBuiltinCommands[] = {"run", "plugins", "describe", "help", "version"};
+
+std::optional<std::string> env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+}
+
+int code(ExitCode exit_code) { return static_cast<int>(exit_code); }
+
+void print_error(const Error& error) {
+  std::cerr << "error: " << error.what() << "\n";
+  if (!error.resolution().empty()) {
+    std::cerr << "Recommended resolution: " << error.resolution() << "\n";
+  }
+}
+
+void print_problems(const InvalidPipeline& invalid) {
+  for (const auto& problem : invalid.problems()) {
+    std::cerr << problem.position.to_string() << ": error: " << problem.message << "\n";
+    if (!problem.hint.empty()) {
+      std::cerr << "    " << problem.hint << "\n";
+    }
+  }
+  std::cerr << "Recommended resolution: " << invalid.resolution() << "\n";
+}
+
+/// The verbosity from -q/-v/--verbosity, then GANTRY_VERBOSITY, then "brief".
+Verbosity resolve_verbosity(bool quiet, bool verbose, const std::string& given) {
+  if (!given.empty()) {
+    const auto parsed = parse_verbosity(given);
+    if (!parsed) {
+      throw UsageError("unknown verbosity '" + given + "'",
+                       "Use quiet, brief, verbose, debug or trace.");
+    }
+    return *parsed;
+  }
+  if (quiet) {
+    return Verbosity::kQuiet;
+  }
+  if (verbose) {
+    return Verbosity::kVerbose;
+  }
+  if (const auto from_env = env("GANTRY_VERBOSITY")) {
+    if (const auto parsed = parse_verbosity(*from_env)) {
+      return *parsed;
+    }
+    throw UsageError("GANTRY_VERBOSITY is '" + *from_env + "', which is not a verbosity",
+                     "Set it to quiet, brief, verbose, debug or trace.");
+  }
+  return Verbosity::kBrief;
+}
+
+/// A one-step plan for `gantry STEP ...`, run in the current directory.
+Plan single_step_plan(StepEndpoint& endpoint, google::protobuf::Map<std::string, v1::Value> params) {
+  Plan plan;
+  plan.working_directory = std::filesystem::current_path();
+  PlannedStep step;
+  step.id = endpoint.description().name();
+  step.endpoint = &endpoint;
+  step.params = std::move(params);
+  plan.steps.push_back(std::move(step));
+  return plan;
+}
+
+int main_with_errors(int argc, char** argv) {
+  CLI::App app("gantry: build, push and deploy 12-factor apps through step plugins", "gantry");
+  app.set_version_flag("--version", GANTRY_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();  // global options are accepted after the subcommand too
+
+  bool quiet = false;
+  bool verbose = false;
+  std::string verbosity_text;
+  OutputOptions output;
+  app.add_flag("-q,--quiet", quiet, "Only warnings and errors");
+  app.add_flag("-v,--verbose", verbose, "More detail");
+  app.add_option("--verbosity", verbosity_text, "quiet, brief, verbose, debug or trace");
+  app.add_option("--output", output.mode, "How to show progress: auto, tty, plain or json")
+      ->check(CLI::IsMember({"auto", "tty", "plain", "json"}))
+      ->capture_default_str();
+
+  StepRegistry registry;
+  const auto search = plugin_search_path(env("GANTRY_PLUGIN_PATH"), bundled_plugin_dir());
+  registry.load_plugins(search);
+
+  auto* run = app.add_subcommand("run", "Run a pipeline (default: gantry.yaml)");
+  std::string pipeline_file = "gantry.yaml";
+  std::size_t jobs = std::max(1U, std::thread::hardware_concurrency());
+  run->add_option("file", pipeline_file, "The pipeline file")->capture_default_str();
+  run->add_option("-j,--jobs", jobs, "How many steps may run at once")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+
+  auto* plugins = app.add_subcommand("plugins", "List the steps the plugin path provides");
+  auto* describe = app.add_subcommand("describe", "Show a step's parameters and outputs");
+  std::string described;
+  bool describe_json = false;
+  describe->add_option("step", described, "The step's name")->required();
+  describe->add_flag("--json", describe_json, "Print the description as JSON");
+
+  std::vector<std::unique_ptr<StepCommand>> step_commands;
+  for (const auto* step : registry.steps()) {
+    const auto& name = step->description().name();
+    if (std::find(std::begin(kBuiltinCommands), std::end(kBuiltinCommands), name) !=
+        std::end(kBuiltinCommands)) {
+      continue;  // usable in pipelines; a built-in command owns the name here
+    }
+    step_commands.push_back(
+        std::make_unique<StepCommand>(app, *registry.find(name)));
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int status = app.exit(error);
+    return status == 0 ? 0 : code(ExitCode::kUsage);
+  }
+  output.verbosity = resolve_verbosity(quiet, verbose, verbosity_text);
+
+  if (output.verbosity != Verbosity::kQuiet) {
+    for (const auto& ignored : search.ignored) {
+      std::cerr << "warning: ignored " << ignored << "\n";
+    }
+    for (const auto& problem : registry.problems()) {
+      std::cerr << "warning: plugin refused: " << problem << "\n";
+    }
+  }
+
+  if (plugins->parsed()) {
+    print_plugins(registry, std::cout);
+    return code(ExitCode::kOk);
+  }
+  if (describe->parsed()) {
+    const auto* endpoint = registry.find(described);
+    if (endpoint == nullptr) {
+      throw UsageError("unknown step '" + described + "'", "Run `gantry plugins` to list the steps.");
+    }
+    if (describe_json) {
+      print_description_json(*endpoint, std::cout);
+    } else {
+      print_description(*endpoint, std::cout);
+    }
+    return code(ExitCode::kOk);
+  }
+  if (run->parsed()) {
+    const std::filesystem::path file(pipeline_file);
+    if (!std::filesystem::exists(file)) {
+      throw UsageError("no pipeline file " + file.string() + " in " +
+                           std::filesystem::current_path().string(),
+                       "Give a pipeline file: `gantry run path/to/gantry.yaml`.");
+    }
+    const Plan plan = plan_pipeline(parse_pipeline_file(file), registry);
+    return code(run_session(plan, {output, jobs, false}));
+  }
+  for (const auto& command : step_commands) {
+    if (command->subcommand()->parsed()) {
+      const Plan plan = single_step_plan(command->endpoint(), command->params());
+      return code(run_session(plan, {output, 1, true}));
+    }
+  }
+  return code(ExitCode::kUsage);
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  try {
+    return main_with_errors(argc, argv);
+  } catch (const InvalidPipeline& invalid) {
+    print_problems(invalid);
+    return code(ExitCode::kUsage);
+  } catch (const UsageError& error) {
+    print_error(error);
+    return code(ExitCode::kUsage);
+  } catch (const ConfigError& error) {
+    std::cerr << error.position().to_string() << ": ";
+    print_error(error);
+    return code(ExitCode::kUsage);
+  } catch (const Error& error) {
+    print_error(error);
+    return code(ExitCode::kStepFailed);
+  } catch (const std::exception& error) {
+    std::cerr << "internal error: " << error.what() << "\n"
+              << "Recommended resolution: Please report this as a bug in gantry.\n";
+    return code(ExitCode::kInternal);
+  }
+}
+
+}  // namespace gantry::host

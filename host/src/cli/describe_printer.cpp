@@ -1,0 +1,75 @@
+#include "cli/describe_printer.hpp"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <iomanip>
+
+#include "gantry/sdk/promised_outputs.hpp"
+#include "gantry/sdk/value.hpp"
+
+namespace gantry::host {
+
+void print_plugins(const StepRegistry& registry, std::ostream& out) {
+  std::size_t name_width = 4;
+  std::size_t version_width = 7;
+  for (const auto* step : registry.steps()) {
+    name_width = std::max(name_width, step->description().name().size());
+    version_width = std::max(version_width, step->description().version().size());
+  }
+  out << std::left << std::setw(static_cast<int>(name_width + 2)) << "STEP"
+      << std::setw(static_cast<int>(version_width + 2)) << "VERSION" << "SUMMARY\n";
+  for (const auto* step : registry.steps()) {
+    const auto& description = step->description();
+    out << std::left << std::setw(static_cast<int>(name_width + 2)) << description.name()
+        << std::setw(static_cast<int>(version_width + 2)) << description.version()
+        << description.summary() << "\n"
+        << std::setw(static_cast<int>(name_width + version_width + 4)) << ""
+        << "from " << step->origin() << "\n";
+  }
+}
+
+void print_description(const StepEndpoint& endpoint, std::ostream& out) {
+  const auto& description = endpoint.description();
+  out << description.name() << " " << description.version() << ": " << description.summary()
+      << "\n"
+      << "from " << endpoint.origin() << "\n\nParameters:\n";
+  if (description.params().empty()) {
+    out << "  (none)\n";
+  }
+  for (const auto& spec : description.params()) {
+    out << "  --" << spec.name() << " <" << sdk::type_name(spec.type()) << ">";
+    if (spec.required()) {
+      out << "  required";
+    }
+    if (spec.has_default_value()) {
+      const auto shown = sdk::display_value(spec.default_value(), spec.secret());
+      out << "  default: " << (shown.empty() ? "(empty)" : shown);
+    }
+    if (spec.secret()) {
+      out << "  secret";
+    }
+    out << "\n      " << spec.help() << "\n";
+  }
+  out << "\nOutputs:\n";
+  if (description.outputs().empty() && sdk::outputs_param(description).empty()) {
+    out << "  (none)\n";
+  }
+  for (const auto& output : description.outputs()) {
+    out << "  " << output.name() << "\n      " << output.help() << "\n";
+  }
+  if (const auto from_param = sdk::outputs_param(description); !from_param.empty()) {
+    out << "  (the names listed in --" << from_param << ")\n";
+  }
+}
+
+void print_description_json(const StepEndpoint& endpoint, std::ostream& out) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(endpoint.description(), &json, options);
+  out << json;
+}
+
+}  // namespace gantry::host

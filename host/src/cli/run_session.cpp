@@ -1,0 +1,105 @@
+#include "cli/run_session.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <random>
+
+#include "report/fan_out_reporter.hpp"
+#include "report/json_lines_reporter.hpp"
+#include "report/plain_reporter.hpp"
+#include "report/tty_reporter.hpp"
+#include "scheduler/interrupt_guard.hpp"
+#include "scheduler/scheduler.hpp"
+#include "cli/usage_error.hpp"
+
+namespace gantry::host {
+namespace {
+
+std::unique_ptr<Reporter> console_reporter(const OutputOptions& output, const std::string& run_id) {
+  std::string mode = output.mode;
+  if (mode == "auto") {
+    mode = ::isatty(STDERR_FILENO) != 0 ? "tty" : "plain";
+  }
+  if (mode == "tty") {
+    return std::make_unique<TtyReporter>(output.verbosity);
+  }
+  if (mode == "plain") {
+    return std::make_unique<PlainReporter>(output.verbosity);
+  }
+  if (mode == "json") {
+    return JsonLinesReporter::to_stdout(run_id);
+  }
+  throw UsageError("unknown output mode '" + output.mode + "'",
+                   "Use --output auto, tty, plain or json.");
+}
+
+void print_failure(const RunSummary& summary, const std::filesystem::path& log_file) {
+  for (const auto& step : summary.steps) {
+    if (step.state != StepState::kFailed) {
+      continue;
+    }
+    std::cerr << "error: step '" << step.id << "' (" << step.uses
+              << ") failed: " << step.result.message() << "\n";
+    if (!step.result.resolution().empty()) {
+      std::cerr << "Recommended resolution: " << step.result.resolution() << "\n";
+    }
+  }
+  if (summary.interrupted) {
+    std::cerr << "error: interrupted\n";
+  }
+  std::cerr << "Full execution log: '" << log_file.string() << "'\n";
+}
+
+}  // namespace
+
+std::string new_run_id() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
+  std::random_device random;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "-%06x", random() & 0xFFFFFFu);
+  return std::string(stamp) + suffix;
+}
+
+ExitCode run_session(const Plan& plan, const RunSettings& settings) {
+  const std::string run_id = new_run_id();
+  const auto log_file = plan.working_directory / ".gantry" / "runs" / run_id / "events.jsonl";
+  FanOutReporter reporter;
+  reporter.add(console_reporter(settings.output, run_id));
+  reporter.add(JsonLinesReporter::to_file(run_id, log_file));
+
+  const InterruptGuard interrupt;
+  SchedulerOptions options;
+  options.jobs = settings.jobs;
+  options.run_id = run_id;
+  options.interrupted = &InterruptGuard::interrupted;
+  const RunSummary summary = run_plan(plan, reporter, options);
+
+  if (settings.print_outputs) {
+    for (const auto& step : summary.steps) {
+      const std::map<std::string, std::string> sorted(step.result.outputs().begin(),
+                                                      step.result.outputs().end());
+      for (const auto& [name, value] : sorted) {
+        std::cout << name << "=" << value << "\n";
+      }
+    }
+    std::cout.flush();
+  }
+  if (summary.interrupted) {
+    print_failure(summary, log_file);
+    return ExitCode::kInterrupted;
+  }
+  if (!summary.succeeded()) {
+    print_failure(summary, log_file);
+    return ExitCode::kStepFailed;
+  }
+  return ExitCode::kOk;
+}
+
+}  // namespace gantry::host

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plugins/step_endpoint.hpp"
+
+namespace gantry::host {
+
+/// `gantry STEP --param value ...`: a subcommand generated from a step's description.
+/// Each parameter becomes `--NAME`; lists and maps take comma-separated items or repeat
+/// the option (`--env A=1 --env B=2`); booleans are flags (`--trust`, `--trust=false`).
+class StepCommand {
+ public:
+  /// Adds the subcommand to `app`. `endpoint` must outlive the command.
+  StepCommand(CLI::App& app, StepEndpoint& endpoint);
+
+  [[nodiscard]] CLI::App* subcommand() const { return subcommand_; }
+  [[nodiscard]] StepEndpoint& endpoint() const { return endpoint_; }
+
+  /// The parameters given on the command line, typed. Throws UsageError for a value of
+  /// the wrong form or for a missing required parameter.
+  [[nodiscard]] google::protobuf::Map<std::string, v1::Value> params() const;
+
+ private:
+  StepEndpoint& endpoint_;
+  CLI::App* subcommand_ = nullptr;
+  // Each option's raw occurrences, keyed by parameter name. std::map: stable addresses.
+  std::map<std::string, std::vector<std::string>> texts_;
+  std::map<std::string, bool> flags_;
+  std::map<std::string, CLI::Option*> options_;
+};
+
+}  // namespace gantry::host

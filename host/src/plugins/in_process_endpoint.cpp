@@ -1,0 +1,172 @@
+#include "plugins/in_process_endpoint.hpp"
+
+#include <boost/dll/library_info.hpp>
+#include <mutex>
+#include <string>
+
+#include "gantry/sdk/description.hpp"
+#include "plugins/plugin_error.hpp"
+
+namespace gantry::host {
+namespace {
+
+constexpr const char* kRebuild = "Rebuild the plugin against this gantry's SDK.";
+
+bool exports_entry_alias(const std::filesystem::path& file) {
+  try {
+    boost::dll::library_info info(boost::dll::fs::path(file.string()));
+    for (const auto& symbol : info.symbols("boostdll")) {
+      if (symbol == GANTRY_PLUGIN_ENTRY_ALIAS_NAME) {
+        return true;
+      }
+    }
+    return false;
+  } catch (const std::exception& error) {
+    throw PluginError(file, std::string("not a shared library (") + error.what() + ")",
+                      "Remove the file from the plugin directory.");
+  }
+}
+
+void collect_bytes(void* target, gantry_borrowed_bytes bytes) {
+  auto* text = static_cast<std::string*>(target);
+  if (bytes.data != nullptr) {
+    text->assign(reinterpret_cast<const char*>(bytes.data), bytes.size);
+  }
+}
+
+/// What the C callbacks of one run share with the host.
+struct RunState {
+  sdk::EventSink& sink;
+  std::mutex mutex;
+  bool saw_result = false;
+  v1::Result result;
+};
+
+void emit_event(void* context, gantry_borrowed_bytes bytes) {
+  auto& state = *static_cast<RunState*>(context);
+  try {
+    v1::RunEvent event;
+    if (!event.ParseFromArray(bytes.data, static_cast<int>(bytes.size))) {
+      return;
+    }
+    {
+      const std::lock_guard lock(state.mutex);
+      // The Result is last by contract: anything after it is dropped.
+      if (state.saw_result) {
+        return;
+      }
+      if (event.has_result()) {
+        state.saw_result = true;
+        state.result = event.result();
+      }
+    }
+    state.sink.emit(event);
+  } catch (...) {
+    // Nothing may unwind into the plugin's frames.
+  }
+}
+
+int is_cancelled(void* context) {
+  try {
+    return static_cast<RunState*>(context)->sink.cancelled() ? 1 : 0;
+  } catch (...) {
+    return 1;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<InProcessEndpoint> InProcessEndpoint::load(const std::filesystem::path& file) {
+  if (!exports_entry_alias(file)) {
+    throw PluginError(file, "not a gantry plugin: it exports no " GANTRY_PLUGIN_ENTRY_ALIAS_NAME,
+                      "Build it with gantry_add_plugin() and one GANTRY_PLUGIN(...) line.");
+  }
+  boost::dll::shared_library library;
+  try {
+    library.load(boost::dll::fs::path(file.string()),
+                 boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  } catch (const std::exception& error) {
+    throw PluginError(file, std::string("cannot be loaded: ") + error.what(),
+                      "Check that the libraries it needs are installed (ldd shows them).");
+  }
+  auto& entry = library.get_alias<gantry_plugin_entry_fn>(GANTRY_PLUGIN_ENTRY_ALIAS_NAME);
+  const gantry_plugin_v1* table = entry();
+  if (table == nullptr) {
+    throw PluginError(file, "its entry point returned no entry table", kRebuild);
+  }
+  // The ABI version is the one field read before it is known to match.
+  if (table->abi_version != GANTRY_PLUGIN_ABI_VERSION) {
+    throw PluginError(file,
+                      "plugin ABI version " + std::to_string(table->abi_version) +
+                          ", but this gantry loads ABI version " +
+                          std::to_string(GANTRY_PLUGIN_ABI_VERSION),
+                      kRebuild);
+  }
+  if (table->struct_size < sizeof(gantry_plugin_v1) || table->describe == nullptr ||
+      table->run == nullptr || table->name == nullptr) {
+    throw PluginError(file, "its entry table is incomplete", kRebuild);
+  }
+  std::string bytes;
+  table->describe(&bytes, &collect_bytes);
+  v1::StepDescription description;
+  if (bytes.empty() || !description.ParseFromString(bytes)) {
+    throw PluginError(file, "its step could not describe itself",
+                      "Run the plugin's own tests: describe() throws or returns nothing.");
+  }
+  if (description.name() != table->name) {
+    throw PluginError(file, "its entry table names step '" + std::string(table->name) +
+                                "' but its description names '" + description.name() + "'",
+                      kRebuild);
+  }
+  if (description.protocol_version() != sdk::kProtocolVersion) {
+    throw PluginError(file,
+                      "step '" + description.name() + "' speaks step protocol version " +
+                          std::to_string(description.protocol_version()) +
+                          ", but this gantry speaks version " +
+                          std::to_string(sdk::kProtocolVersion),
+                      kRebuild);
+  }
+  return std::unique_ptr<InProcessEndpoint>(
+      new InProcessEndpoint(file, std::move(library), table, std::move(description)));
+}
+
+InProcessEndpoint::InProcessEndpoint(std::filesystem::path file,
+                                     boost::dll::shared_library library,
+                                     const gantry_plugin_v1* table,
+                                     v1::StepDescription description)
+    : file_(std::move(file)),
+      library_(std::move(library)),
+      table_(table),
+      description_(std::move(description)) {}
+
+v1::Result InProcessEndpoint::run(const v1::RunRequest& request, sdk::EventSink& sink) {
+  RunState state{sink, {}, false, {}};
+  try {
+    const std::string bytes = request.SerializeAsString();
+    const gantry_host_v1 host{&state, &emit_event, &is_cancelled};
+    table_->run({reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()}, &host);
+  } catch (...) {
+    // Only serialization can throw here; the plugin's own code never unwinds.
+  }
+  const std::lock_guard lock(state.mutex);
+  if (!state.saw_result) {
+    state.saw_result = true;
+    state.result.set_outcome(v1::OUTCOME_FAILED);
+    state.result.set_message("step '" + description_.name() + "' (" + file_.string() +
+                             ") ended without reporting a result");
+    state.result.set_resolution("This is a bug in the plugin: report it to its authors.");
+    v1::RunEvent event;
+    event.set_time_unix_micros(sdk::now_unix_micros());
+    *event.mutable_result() = state.result;
+    try {
+      sink.emit(event);
+    } catch (...) {
+      // The caller gets the result as the return value all the same.
+    }
+  }
+  return state.result;
+}
+
+StepEndpoint::~StepEndpoint() = default;
+
+}  // namespace gantry::host

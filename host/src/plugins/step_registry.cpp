@@ -1,0 +1,58 @@
+#include "plugins/step_registry.hpp"
+
+#include <algorithm>
+
+#include "gantry/sdk/error.hpp"
+#include "plugins/in_process_endpoint.hpp"
+
+namespace gantry::host {
+
+void StepRegistry::add(std::unique_ptr<StepEndpoint> endpoint) {
+  const std::string name = endpoint->description().name();
+  const auto existing = steps_.find(name);
+  if (existing != steps_.end()) {
+    throw Error(endpoint->origin() + ": step '" + name + "' is already provided by " +
+                    existing->second->origin() + "; this library was not loaded",
+                "Remove one of the two libraries, or order GANTRY_PLUGIN_PATH so that the one "
+                "you want comes first.");
+  }
+  steps_.emplace(name, std::move(endpoint));
+}
+
+void StepRegistry::load_plugins(const PluginSearchPath& search) {
+  for (const auto& dir : search.directories) {
+    std::error_code error;
+    if (!std::filesystem::is_directory(dir, error)) {
+      continue;
+    }
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+      if (entry.path().extension() == ".so" && entry.is_regular_file(error)) {
+        files.push_back(entry.path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      try {
+        add(InProcessEndpoint::load(file));
+      } catch (const Error& refused) {
+        problems_.emplace_back(refused.what());
+      }
+    }
+  }
+}
+
+StepEndpoint* StepRegistry::find(const std::string& name) const {
+  const auto found = steps_.find(name);
+  return found == steps_.end() ? nullptr : found->second.get();
+}
+
+std::vector<const StepEndpoint*> StepRegistry::steps() const {
+  std::vector<const StepEndpoint*> all;
+  for (const auto& [name, endpoint] : steps_) {
+    all.push_back(endpoint.get());
+  }
+  return all;
+}
+
+}  // namespace gantry::host

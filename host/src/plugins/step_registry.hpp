@@ -1,0 +1,36 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plugins/plugin_search_path.hpp"
+#include "plugins/step_endpoint.hpp"
+
+namespace gantry::host {
+
+/// The steps this host can run, by name. Owned by the host; filled by explicit calls.
+class StepRegistry {
+ public:
+  /// Adds a step. Throws gantry::Error naming both origins when the name is taken.
+  void add(std::unique_ptr<StepEndpoint> endpoint);
+
+  /// Loads every `*.so` in each directory, in order (files sorted by name), and records
+  /// each library that is refused in problems(). The first plugin found for a name wins.
+  void load_plugins(const PluginSearchPath& search);
+
+  /// The step called `name`, or nullptr.
+  [[nodiscard]] StepEndpoint* find(const std::string& name) const;
+  /// Every step, sorted by name.
+  [[nodiscard]] std::vector<const StepEndpoint*> steps() const;
+  /// Why libraries on the search path were refused, each message naming its file.
+  [[nodiscard]] const std::vector<std::string>& problems() const { return problems_; }
+
+ private:
+  std::map<std::string, std::unique_ptr<StepEndpoint>> steps_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace gantry::host

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "pipeline/plan.hpp"
+#include "report/reporter.hpp"
+
+namespace gantry::host {
+
+struct SchedulerOptions {
+  /// How many steps may run at once (at least 1).
+  std::size_t jobs = 1;
+  std::string run_id;
+  /// Polled about every 50 ms; once true, running steps are cancelled and nothing new
+  /// starts (Ctrl-C).
+  std::function<bool()> interrupted = [] { return false; };
+};
+
+/// Runs a plan: each step once everything it needs has succeeded, up to `jobs` at a
+/// time, each on its own thread, with earlier steps' outputs substituted into its
+/// parameters. The first failure cancels the steps still running and skips the rest.
+/// Everything that happens goes to `reporter`; the returned summary lists every step
+/// in plan order.
+[[nodiscard]] RunSummary run_plan(const Plan& plan, Reporter& reporter,
+                                  const SchedulerOptions& options);
+
+}  // namespace gantry::host

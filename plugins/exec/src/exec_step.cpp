@@ -1,0 +1,142 @@
+#include "exec_step.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <map>
+
+#include "child_process.hpp"
+#include "gantry/sdk/description.hpp"
+#include "gantry/sdk/error.hpp"
+#include "gantry/sdk/promised_outputs.hpp"
+#include "gantry/sdk/temporary_directory.hpp"
+#include "gantry/sdk/value.hpp"
+#include "output_file.hpp"
+
+extern char** environ;  // NOLINT: POSIX declares it this way
+
+namespace gantry::exec {
+namespace {
+
+std::map<std::string, std::string> inherited_environment() {
+  std::map<std::string, std::string> env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto equals = text.find('=');
+    if (equals != std::string_view::npos) {
+      env[std::string(text.substr(0, equals))] = std::string(text.substr(equals + 1));
+    }
+  }
+  return env;
+}
+
+std::string quoted_command_line(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const auto& arg : argv) {
+    if (!line.empty()) {
+      line += ' ';
+    }
+    const bool plain = !arg.empty() && arg.find_first_of(" \t\n'\"\\$`") == std::string::npos;
+    line += plain ? arg : "'" + arg + "'";
+  }
+  return line;
+}
+
+}  // namespace
+
+v1::StepDescription ExecStep::describe() const {
+  return sdk::Description("exec", "1.0.0", "Run a command and relay its output")
+      .param({.name = "command",
+              .type = v1::PARAM_TYPE_STRING,
+              .required = true,
+              .help = "The program to run: a name looked up on PATH, or a path."})
+      .param({.name = "args",
+              .type = v1::PARAM_TYPE_LIST,
+              .default_value = sdk::list_value({}),
+              .help = "Arguments passed to the program, unchanged (no shell)."})
+      .param({.name = "env",
+              .type = v1::PARAM_TYPE_MAP,
+              .default_value = sdk::map_value({}),
+              .help = "Environment variables added to the inherited environment."})
+      .param({.name = "workdir",
+              .type = v1::PARAM_TYPE_PATH,
+              .help = "Directory to run in (default: the pipeline's directory)."})
+      .param({.name = "outputs",
+              .type = v1::PARAM_TYPE_LIST,
+              .default_value = sdk::list_value({}),
+              .help = "Names of the outputs the command sets by appending name=value "
+                      "lines to the file named by $GANTRY_OUTPUT."})
+      .capability(std::string(sdk::kOutputsFromParamCapability) + "outputs");
+}
+
+void ExecStep::run(sdk::Context& context) {
+  const std::string command = context.string("command");
+  const std::filesystem::path workdir =
+      context.has("workdir") ? context.path("workdir") : context.working_directory();
+  const sdk::TemporaryDirectory scratch("gantry-exec-");
+  const auto output_file = scratch.path() / "output";
+
+  auto env = inherited_environment();
+  for (const auto& [name, value] : context.map("env")) {
+    env[name] = value;
+  }
+  env["GANTRY_OUTPUT"] = output_file.string();
+  env["GANTRY_RUN_ID"] = context.run_id();
+  env["GANTRY_STEP_ID"] = context.step_id();
+
+  ChildSpec spec;
+  spec.executable = resolve_executable(command, env["PATH"], workdir);
+  spec.argv.push_back(command);
+  for (auto& arg : context.list("args")) {
+    spec.argv.push_back(std::move(arg));
+  }
+  for (const auto& [name, value] : env) {
+    spec.environment.push_back(name + "=" + value);
+  }
+  spec.workdir = workdir;
+
+  context.throw_if_cancelled();
+  context.debug("running " + quoted_command_line(spec.argv) + " in " + workdir.string());
+  ChildProcess child(spec);
+  const ExitStatus status = child.wait(
+      [&](OutputStream stream, std::string_view line) {
+        context.log(v1::LOG_LEVEL_INFO, line,
+                    stream == OutputStream::kStdout ? v1::LOG_STREAM_STDOUT
+                                                    : v1::LOG_STREAM_STDERR);
+      },
+      [&] { return context.cancelled(); });
+
+  if (status.stopped) {
+    throw Cancelled();
+  }
+  if (status.signal != 0) {
+    throw Error("command '" + command + "' was killed by signal " + std::to_string(status.signal) +
+                    " (" + ::strsignal(status.signal) + ")",
+                "See its output above.");
+  }
+  if (status.exit_code != 0) {
+    throw Error("command '" + command + "' exited with status " +
+                    std::to_string(status.exit_code),
+                "See its output above.");
+  }
+
+  const auto written = read_outputs(output_file);
+  const auto declared = context.list("outputs");
+  for (const auto& name : declared) {
+    const auto found = written.find(name);
+    if (found == written.end()) {
+      throw Error("command '" + command + "' did not set output '" + name + "'",
+                  "Append `" + name + "=VALUE` to the file named by $GANTRY_OUTPUT, or remove '" +
+                      name + "' from `outputs:`.");
+    }
+    context.output(name, found->second);
+  }
+  for (const auto& [name, value] : written) {
+    if (std::find(declared.begin(), declared.end(), name) == declared.end()) {
+      context.warn("output '" + name + "' set by the command is ignored: it is not in `outputs:`");
+    }
+  }
+}
+
+}  // namespace gantry::exec

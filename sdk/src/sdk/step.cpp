@@ -1,0 +1,7 @@
+#include "gantry/sdk/step.hpp"
+
+namespace gantry::sdk {
+
+Step::~Step() = default;
+
+}  // namespace gantry::sdk
