@@ -81,7 +81,8 @@ ExitCode run_session(const Plan& plan, const RunSettings& settings) {
   options.interrupted = &InterruptGuard::interrupted;
   const RunSummary summary = run_plan(plan, reporter, options);
 
-  if (settings.print_outputs) {
+  // In JSON mode stdout is the event stream; outputs are in its step-finished events.
+  if (settings.print_outputs && settings.output.mode != "json") {
     for (const auto& step : summary.steps) {
       const std::map<std::string, std::string> sorted(step.result.outputs().begin(),
                                                       step.result.outputs().end());

@@ -74,6 +74,18 @@ int is_cancelled(void* context) {
   }
 }
 
+v1::StepDescription describe_through(const gantry_plugin_v1& table,
+                                     const std::filesystem::path& file) {
+  std::string bytes;
+  table.describe(&bytes, &collect_bytes);
+  v1::StepDescription description;
+  if (bytes.empty() || !description.ParseFromString(bytes)) {
+    throw PluginError(file, "its step could not describe itself",
+                      "Run the plugin's own tests: describe() throws or returns nothing.");
+  }
+  return description;
+}
+
 }  // namespace
 
 std::unique_ptr<InProcessEndpoint> InProcessEndpoint::load(const std::filesystem::path& file) {
@@ -106,13 +118,7 @@ std::unique_ptr<InProcessEndpoint> InProcessEndpoint::load(const std::filesystem
       table->run == nullptr || table->name == nullptr) {
     throw PluginError(file, "its entry table is incomplete", kRebuild);
   }
-  std::string bytes;
-  table->describe(&bytes, &collect_bytes);
-  v1::StepDescription description;
-  if (bytes.empty() || !description.ParseFromString(bytes)) {
-    throw PluginError(file, "its step could not describe itself",
-                      "Run the plugin's own tests: describe() throws or returns nothing.");
-  }
+  const v1::StepDescription description = describe_through(*table, file);
   if (description.name() != table->name) {
     throw PluginError(file, "its entry table names step '" + std::string(table->name) +
                                 "' but its description names '" + description.name() + "'",
@@ -127,7 +133,7 @@ std::unique_ptr<InProcessEndpoint> InProcessEndpoint::load(const std::filesystem
                       kRebuild);
   }
   return std::unique_ptr<InProcessEndpoint>(
-      new InProcessEndpoint(file, std::move(library), table, std::move(description)));
+      new InProcessEndpoint(file, std::move(library), table, description));
 }
 
 InProcessEndpoint::InProcessEndpoint(std::filesystem::path file,
@@ -138,6 +144,10 @@ InProcessEndpoint::InProcessEndpoint(std::filesystem::path file,
       library_(std::move(library)),
       table_(table),
       description_(std::move(description)) {}
+
+v1::StepDescription InProcessEndpoint::describe() const {
+  return describe_through(*table_, file_);
+}
 
 v1::Result InProcessEndpoint::run(const v1::RunRequest& request, sdk::EventSink& sink) {
   RunState state{sink, {}, false, {}};

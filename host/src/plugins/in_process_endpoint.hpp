@@ -18,6 +18,8 @@ class InProcessEndpoint final : public StepEndpoint {
   static std::unique_ptr<InProcessEndpoint> load(const std::filesystem::path& file);
 
   [[nodiscard]] const v1::StepDescription& description() const override { return description_; }
+  /// Asks the plugin for its description again, through the ABI. Throws PluginError.
+  [[nodiscard]] v1::StepDescription describe() const;
   [[nodiscard]] std::string origin() const override { return file_.string(); }
   v1::Result run(const v1::RunRequest& request, sdk::EventSink& sink) override;
 

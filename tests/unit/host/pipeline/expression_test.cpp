@@ -1,0 +1,48 @@
+#include "pipeline/expression.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gantry::host {
+namespace {
+
+TEST(ExpressionTest, FindsEveryOutputReferenceWithItsPlace) {
+  const auto references =
+      find_references("img=${{ steps.push.outputs.pinned }} v${{steps.pack.outputs.version}}");
+  ASSERT_EQ(references.size(), 2U);
+  EXPECT_EQ(references[0].step, "push");
+  EXPECT_EQ(references[0].output, "pinned");
+  EXPECT_EQ(references[0].offset, 4U);
+  EXPECT_EQ(references[1].step, "pack");
+  EXPECT_EQ(references[1].output, "version");
+}
+
+TEST(ExpressionTest, TextWithoutExpressionsHasNoReferences) {
+  EXPECT_TRUE(find_references("plain $HOME and {{ braces }}").empty());
+}
+
+TEST(ExpressionTest, SubstitutesEachReference) {
+  const auto text = substitute("${{ steps.a.outputs.x }}-${{ steps.b.outputs.y }}!",
+                               [](const OutputReference& reference) {
+                                 return reference.step + "." + reference.output;
+                               });
+  EXPECT_EQ(text, "a.x-b.y!");
+}
+
+TEST(ExpressionTest, RefusesAnUnclosedExpression) {
+  try {
+    (void)find_references("abc ${{ steps.a.outputs.x");
+    FAIL() << "expected an error";
+  } catch (const ExpressionError& error) {
+    EXPECT_STREQ(error.what(), "'${{' is never closed by '}}'");
+    EXPECT_EQ(error.offset(), 4U);
+  }
+}
+
+TEST(ExpressionTest, RefusesExpressionsThatAreNotOutputReferences) {
+  EXPECT_THROW((void)find_references("${{ env.HOME }}"), ExpressionError);
+  EXPECT_THROW((void)find_references("${{ steps.a.outputs }}"), ExpressionError);
+  EXPECT_THROW((void)find_references("${{ steps.a.outputs.x.y }}"), ExpressionError);
+}
+
+}  // namespace
+}  // namespace gantry::host

@@ -1,0 +1,107 @@
+#include "plugins/in_process_endpoint.hpp"
+
+#include <gtest/gtest.h>
+
+#include "command.hpp"
+#include "gantry/sdk/fake_context.hpp"
+#include "gantry/sdk/temporary_directory.hpp"
+#include "gantry/sdk/value.hpp"
+#include "plugins/plugin_error.hpp"
+
+namespace gantry::host {
+namespace {
+
+std::filesystem::path test_plugin(const std::string& name) {
+  return std::filesystem::path(GANTRY_TEST_PLUGIN_DIR) / name / ("test-" + name + ".so");
+}
+
+std::string load_error(const std::filesystem::path& file) {
+  try {
+    (void)InProcessEndpoint::load(file);
+  } catch (const PluginError& error) {
+    EXPECT_EQ(error.file(), file);
+    return error.what();
+  }
+  return "loaded";
+}
+
+TEST(InProcessEndpointTest, LoadsAPluginAndRunsItsStep) {
+  auto endpoint = InProcessEndpoint::load(test_plugin("noop"));
+  EXPECT_EQ(endpoint->description().name(), "noop");
+  EXPECT_EQ(endpoint->origin(), test_plugin("noop").string());
+  sdk::FakeContext sink;
+  const auto result = endpoint->run(v1::RunRequest(), sink);
+  EXPECT_EQ(result.outcome(), v1::OUTCOME_OK);
+  EXPECT_EQ(result.outputs().at("done"), "yes");
+  ASSERT_EQ(sink.events().size(), 1U);
+  EXPECT_TRUE(sink.events()[0].has_result());
+}
+
+TEST(InProcessEndpointTest, RefusesAWrongAbiVersionNamingTheFileAndBothVersions) {
+  const auto file = test_plugin("wrong-abi");
+  EXPECT_EQ(load_error(file),
+            file.string() + ": plugin ABI version 99, but this gantry loads ABI version 1");
+}
+
+TEST(InProcessEndpointTest, AThrowingStepBecomesAFailedResultAndTheHostLivesOn) {
+  auto endpoint = InProcessEndpoint::load(test_plugin("throwing"));
+  sdk::FakeContext sink;
+  const auto result = endpoint->run(v1::RunRequest(), sink);
+  EXPECT_EQ(result.outcome(), v1::OUTCOME_FAILED);
+  EXPECT_EQ(result.message(), "internal error in step 'throwing': the disk is made of cheese");
+  EXPECT_EQ(sink.log_messages(), (std::vector<std::string>{"about to throw"}));
+}
+
+TEST(InProcessEndpointTest, AStepThatReportsNoResultStillEndsWithOneFailedResult) {
+  auto endpoint = InProcessEndpoint::load(test_plugin("silent"));
+  sdk::FakeContext sink;
+  const auto result = endpoint->run(v1::RunRequest(), sink);
+  EXPECT_EQ(result.outcome(), v1::OUTCOME_FAILED);
+  EXPECT_EQ(result.message(), "step 'silent' (" + test_plugin("silent").string() +
+                                  ") ended without reporting a result");
+  ASSERT_EQ(sink.events().size(), 1U);
+  EXPECT_TRUE(sink.events()[0].has_result());
+}
+
+TEST(InProcessEndpointTest, AMissingLibraryIsAnErrorNamingIt) {
+  const std::filesystem::path file = "/nonexistent/gantry-step-ghost.so";
+  EXPECT_TRUE(load_error(file).starts_with(file.string() + ": not a shared library"))
+      << load_error(file);
+}
+
+TEST(InProcessEndpointTest, AFileThatIsNotALibraryIsRefused) {
+  const sdk::TemporaryDirectory dir;
+  const auto file = dir.path() / "fake.so";
+  testing::write_file(file, "#!/bin/sh\necho not elf\n");
+  EXPECT_TRUE(load_error(file).starts_with(file.string() + ": not a shared library"));
+}
+
+TEST(InProcessEndpointTest, ALibraryWithoutTheEntryAliasIsNotAPlugin) {
+  const auto file =
+      std::filesystem::path(GANTRY_TEST_PLUGIN_DIR) / "not-a-plugin" / "test-not-a-plugin.so";
+  EXPECT_EQ(load_error(file),
+            file.string() + ": not a gantry plugin: it exports no gantry_plugin_entry_v1");
+}
+
+TEST(InProcessEndpointTest, TheLibraryStaysLoadedWhileTheEndpointLives) {
+  auto endpoint = InProcessEndpoint::load(test_plugin("sleeper"));
+  // A second load of the same file shares the mapping; dropping it must not unload
+  // the code the first endpoint still calls.
+  InProcessEndpoint::load(test_plugin("sleeper")).reset();
+  sdk::FakeContext sink;
+  v1::RunRequest request;
+  (*request.mutable_params())["ms"] = sdk::int_value(20);
+  EXPECT_EQ(endpoint->run(request, sink).outputs().at("slept"), "20");
+}
+
+TEST(InProcessEndpointTest, CancellationReachesTheStepThroughTheAbi) {
+  auto endpoint = InProcessEndpoint::load(test_plugin("sleeper"));
+  sdk::FakeContext sink;
+  sink.cancel();
+  v1::RunRequest request;
+  (*request.mutable_params())["ms"] = sdk::int_value(60'000);
+  EXPECT_EQ(endpoint->run(request, sink).outcome(), v1::OUTCOME_CANCELLED);
+}
+
+}  // namespace
+}  // namespace gantry::host
