@@ -75,9 +75,9 @@ TEST_F(CliTest, DescribePrintsParametersAndJson) {
 }
 
 TEST_F(CliTest, RunsAStepDirectlyAndPrintsItsOutputsOnStdout) {
-  const auto result = gantry({"exec", "--command", "sh", "--args",
-                              "-c,echo hi; echo v=2 >> $GANTRY_OUTPUT", "--outputs", "v",
-                              "--output", "plain"});
+  const auto result =
+      gantry({"exec", "--command", "sh", "--args", "-c,echo hi; echo v=2 >> $GANTRY_OUTPUT",
+              "--outputs", "v", "--output", "plain"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out, "v=2\n");
   EXPECT_NE(result.err.find("[exec] hi"), std::string::npos) << result.err;
@@ -240,7 +240,8 @@ TEST_F(CliTest, UsageMistakesExit64) {
 }
 
 TEST_F(CliTest, VerbosityOptionWorksAfterTheSubcommand) {
-  const auto quiet = gantry({"exec", "--command", "echo", "--args", "hi", "--output", "plain", "-q"});
+  const auto quiet =
+      gantry({"exec", "--command", "echo", "--args", "hi", "--output", "plain", "-q"});
   EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
   EXPECT_EQ(quiet.err.find("hi"), std::string::npos) << quiet.err;
   const auto bad = gantry({"plugins", "--verbosity", "loud"});

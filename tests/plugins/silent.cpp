@@ -20,8 +20,8 @@ void describe(void* context, gantry_bytes_sink sink) {
 
 void run(gantry_borrowed_bytes /*request*/, const gantry_host_v1* /*host*/) {}
 
-const gantry_plugin_v1 kTable{GANTRY_PLUGIN_ABI_VERSION, sizeof(gantry_plugin_v1), "silent",
-                              "1.0.0", &describe, &run};
+const gantry_plugin_v1 kTable{
+    GANTRY_PLUGIN_ABI_VERSION, sizeof(gantry_plugin_v1), "silent", "1.0.0", &describe, &run};
 
 const gantry_plugin_v1* entry() { return &kTable; }
 

@@ -11,8 +11,10 @@ class SleeperStep final : public gantry::sdk::Step {
  public:
   gantry::v1::StepDescription describe() const override {
     return gantry::sdk::Description("sleeper", "1.0.0", "Sleep, and stop early when cancelled")
-        .param({.name = "ms", .type = gantry::v1::PARAM_TYPE_INT,
-                .default_value = gantry::sdk::int_value(100), .help = "How long to sleep."})
+        .param({.name = "ms",
+                .type = gantry::v1::PARAM_TYPE_INT,
+                .default_value = gantry::sdk::int_value(100),
+                .help = "How long to sleep."})
         .output("slept", "The milliseconds slept.");
   }
   void run(gantry::sdk::Context& context) override {

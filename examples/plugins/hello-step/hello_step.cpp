@@ -1,10 +1,9 @@
 // A complete gantry step: one class, one export line.
+#include <algorithm>
+#include <cctype>
 #include <gantry/sdk/error.hpp>
 #include <gantry/sdk/plugin.hpp>
 #include <gantry/sdk/value.hpp>
-
-#include <algorithm>
-#include <cctype>
 
 namespace {
 
@@ -15,15 +14,18 @@ class HelloStep final : public gantry::sdk::Step {
     using gantry::v1::PARAM_TYPE_INT;
     using gantry::v1::PARAM_TYPE_STRING;
     return gantry::sdk::Description("hello", "1.0.0", "Greet someone, as an example plugin")
-        .param({.name = "name", .type = PARAM_TYPE_STRING, .required = true,
-                .help = "Who to greet."})
-        .param({.name = "greeting", .type = PARAM_TYPE_STRING,
+        .param(
+            {.name = "name", .type = PARAM_TYPE_STRING, .required = true, .help = "Who to greet."})
+        .param({.name = "greeting",
+                .type = PARAM_TYPE_STRING,
                 .default_value = gantry::sdk::string_value("Hello"),
                 .help = "The word to greet with."})
-        .param({.name = "shout", .type = PARAM_TYPE_BOOL,
+        .param({.name = "shout",
+                .type = PARAM_TYPE_BOOL,
                 .default_value = gantry::sdk::bool_value(false),
                 .help = "Greet in capitals."})
-        .param({.name = "repeat", .type = PARAM_TYPE_INT,
+        .param({.name = "repeat",
+                .type = PARAM_TYPE_INT,
                 .default_value = gantry::sdk::int_value(1),
                 .help = "How many times to log the greeting (1 to 10)."})
         .output("message", "The greeting.");

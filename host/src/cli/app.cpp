@@ -74,7 +74,8 @@ Verbosity resolve_verbosity(bool quiet, bool verbose, const std::string& given) 
 }
 
 /// A one-step plan for `gantry STEP ...`, run in the current directory.
-Plan single_step_plan(StepEndpoint& endpoint, google::protobuf::Map<std::string, v1::Value> params) {
+Plan single_step_plan(StepEndpoint& endpoint,
+                      google::protobuf::Map<std::string, v1::Value> params) {
   Plan plan;
   plan.working_directory = std::filesystem::current_path();
   PlannedStep step;
@@ -128,8 +129,7 @@ int main_with_errors(int argc, char** argv) {
         std::end(kBuiltinCommands)) {
       continue;  // usable in pipelines; a built-in command owns the name here
     }
-    step_commands.push_back(
-        std::make_unique<StepCommand>(app, *registry.find(name)));
+    step_commands.push_back(std::make_unique<StepCommand>(app, *registry.find(name)));
   }
 
   try {
@@ -156,7 +156,8 @@ int main_with_errors(int argc, char** argv) {
   if (describe->parsed()) {
     const auto* endpoint = registry.find(described);
     if (endpoint == nullptr) {
-      throw UsageError("unknown step '" + described + "'", "Run `gantry plugins` to list the steps.");
+      throw UsageError("unknown step '" + described + "'",
+                       "Run `gantry plugins` to list the steps.");
     }
     if (describe_json) {
       print_description_json(*endpoint, std::cout);
@@ -168,9 +169,9 @@ int main_with_errors(int argc, char** argv) {
   if (run->parsed()) {
     const std::filesystem::path file(pipeline_file);
     if (!std::filesystem::exists(file)) {
-      throw UsageError("no pipeline file " + file.string() + " in " +
-                           std::filesystem::current_path().string(),
-                       "Give a pipeline file: `gantry run path/to/gantry.yaml`.");
+      throw UsageError(
+          "no pipeline file " + file.string() + " in " + std::filesystem::current_path().string(),
+          "Give a pipeline file: `gantry run path/to/gantry.yaml`.");
     }
     const Plan plan = plan_pipeline(parse_pipeline_file(file), registry);
     return code(run_session(plan, {output, jobs, false}));

@@ -18,7 +18,8 @@ void print_plugins(const StepRegistry& registry, std::ostream& out) {
     version_width = std::max(version_width, step->description().version().size());
   }
   out << std::left << std::setw(static_cast<int>(name_width + 2)) << "STEP"
-      << std::setw(static_cast<int>(version_width + 2)) << "VERSION" << "SUMMARY\n";
+      << std::setw(static_cast<int>(version_width + 2)) << "VERSION"
+      << "SUMMARY\n";
   for (const auto* step : registry.steps()) {
     const auto& description = step->description();
     out << std::left << std::setw(static_cast<int>(name_width + 2)) << description.name()
@@ -31,8 +32,7 @@ void print_plugins(const StepRegistry& registry, std::ostream& out) {
 
 void print_description(const StepEndpoint& endpoint, std::ostream& out) {
   const auto& description = endpoint.description();
-  out << description.name() << " " << description.version() << ": " << description.summary()
-      << "\n"
+  out << description.name() << " " << description.version() << ": " << description.summary() << "\n"
       << "from " << endpoint.origin() << "\n\nParameters:\n";
   if (description.params().empty()) {
     out << "  (none)\n";

@@ -7,13 +7,13 @@
 #include <iostream>
 #include <random>
 
+#include "cli/usage_error.hpp"
 #include "report/fan_out_reporter.hpp"
 #include "report/json_lines_reporter.hpp"
 #include "report/plain_reporter.hpp"
 #include "report/tty_reporter.hpp"
 #include "scheduler/interrupt_guard.hpp"
 #include "scheduler/scheduler.hpp"
-#include "cli/usage_error.hpp"
 
 namespace gantry::host {
 namespace {

@@ -30,11 +30,10 @@ StepCommand::StepCommand(CLI::App& app, StepEndpoint& endpoint) : endpoint_(endp
     if (spec.type() == v1::PARAM_TYPE_BOOL) {
       options_[spec.name()] = subcommand_->add_flag(flag, flags_[spec.name()], option_help(spec));
     } else {
-      options_[spec.name()] =
-          subcommand_->add_option(flag, texts_[spec.name()], option_help(spec))
-              ->type_name(spec.type() == v1::PARAM_TYPE_LIST  ? "ITEM,..."
-                          : spec.type() == v1::PARAM_TYPE_MAP ? "KEY=VALUE,..."
-                                                              : "VALUE");
+      options_[spec.name()] = subcommand_->add_option(flag, texts_[spec.name()], option_help(spec))
+                                  ->type_name(spec.type() == v1::PARAM_TYPE_LIST  ? "ITEM,..."
+                                              : spec.type() == v1::PARAM_TYPE_MAP ? "KEY=VALUE,..."
+                                                                                  : "VALUE");
     }
   }
 }

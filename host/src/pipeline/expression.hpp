@@ -22,8 +22,7 @@ struct OutputReference {
 class ExpressionError : public Error {
  public:
   ExpressionError(std::string message, std::size_t offset)
-      : Error(std::move(message),
-              "Write an output reference as ${{ steps.ID.outputs.NAME }}."),
+      : Error(std::move(message), "Write an output reference as ${{ steps.ID.outputs.NAME }}."),
         offset_(offset) {}
   [[nodiscard]] std::size_t offset() const { return offset_; }
 

@@ -44,8 +44,7 @@ bool convert(const YAML::Node& node, v1::ParamType type, v1::Value& value) {
         value = sdk::parse_value(type, text);
       } catch (const Error&) {
         throw Error("must be " +
-                    std::string(type == v1::PARAM_TYPE_INT ? "a whole number"
-                                                           : "true or false") +
+                    std::string(type == v1::PARAM_TYPE_INT ? "a whole number" : "true or false") +
                     ", not '" + text + "'");
       }
       return true;
@@ -142,7 +141,8 @@ class Planner {
       for (const auto& id : *cycle) {
         chain += chain.empty() ? id : " -> " + id;
       }
-      problems_.push_back({planned[cycle->front()].position, "steps depend on each other in a cycle: " + chain,
+      problems_.push_back({planned[cycle->front()].position,
+                           "steps depend on each other in a cycle: " + chain,
                            "Remove one of the `needs:` or output references along it."});
     }
     if (!problems_.empty()) {
@@ -230,8 +230,8 @@ class Planner {
     auto& self = planned[step.id];
     for (const auto& need : step.needs) {
       if (!planned.contains(need.id)) {
-        problems_.push_back({need.position, "step '" + step.id + "' needs unknown step '" +
-                                                need.id + "'",
+        problems_.push_back({need.position,
+                             "step '" + step.id + "' needs unknown step '" + need.id + "'",
                              "Known steps: " + known_ids() + "."});
       } else if (need.id == step.id) {
         problems_.push_back({need.position, "step '" + step.id + "' needs itself"});
@@ -267,8 +267,8 @@ class Planner {
       return;
     }
     if (reference.step == step.id) {
-      problems_.push_back({entry.value_position,
-                           "'" + entry.name + "' refers to an output of its own step"});
+      problems_.push_back(
+          {entry.value_position, "'" + entry.name + "' refers to an output of its own step"});
       return;
     }
     planned[step.id].needs.insert(reference.step);
@@ -279,11 +279,10 @@ class Planner {
       for (const auto& name : outputs) {
         names += names.empty() ? name : ", " + name;
       }
-      problems_.push_back(
-          {entry.value_position,
-           "step '" + reference.step + "' (" + endpoint->description().name() +
-               ") has no output '" + reference.output + "'",
-           "Its outputs: " + (names.empty() ? std::string("none") : names) + "."});
+      problems_.push_back({entry.value_position,
+                           "step '" + reference.step + "' (" + endpoint->description().name() +
+                               ") has no output '" + reference.output + "'",
+                           "Its outputs: " + (names.empty() ? std::string("none") : names) + "."});
     }
   }
 

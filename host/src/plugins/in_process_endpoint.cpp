@@ -120,8 +120,9 @@ std::unique_ptr<InProcessEndpoint> InProcessEndpoint::load(const std::filesystem
   }
   const v1::StepDescription description = describe_through(*table, file);
   if (description.name() != table->name) {
-    throw PluginError(file, "its entry table names step '" + std::string(table->name) +
-                                "' but its description names '" + description.name() + "'",
+    throw PluginError(file,
+                      "its entry table names step '" + std::string(table->name) +
+                          "' but its description names '" + description.name() + "'",
                       kRebuild);
   }
   if (description.protocol_version() != sdk::kProtocolVersion) {
@@ -136,18 +137,14 @@ std::unique_ptr<InProcessEndpoint> InProcessEndpoint::load(const std::filesystem
       new InProcessEndpoint(file, std::move(library), table, description));
 }
 
-InProcessEndpoint::InProcessEndpoint(std::filesystem::path file,
-                                     boost::dll::shared_library library,
-                                     const gantry_plugin_v1* table,
-                                     v1::StepDescription description)
+InProcessEndpoint::InProcessEndpoint(std::filesystem::path file, boost::dll::shared_library library,
+                                     const gantry_plugin_v1* table, v1::StepDescription description)
     : file_(std::move(file)),
       library_(std::move(library)),
       table_(table),
       description_(std::move(description)) {}
 
-v1::StepDescription InProcessEndpoint::describe() const {
-  return describe_through(*table_, file_);
-}
+v1::StepDescription InProcessEndpoint::describe() const { return describe_through(*table_, file_); }
 
 v1::Result InProcessEndpoint::run(const v1::RunRequest& request, sdk::EventSink& sink) {
   RunState state{sink, {}, false, {}};

@@ -38,15 +38,18 @@ nlohmann::ordered_json EventJson::run_started(std::size_t step_count) const {
   return json;
 }
 
-nlohmann::ordered_json EventJson::step_started(const std::string& id, const std::string& uses) const {
+nlohmann::ordered_json EventJson::step_started(const std::string& id,
+                                               const std::string& uses) const {
   auto json = base("step-started", sdk::now_unix_micros());
   json["step"] = id;
   json["uses"] = uses;
   return json;
 }
 
-nlohmann::ordered_json EventJson::step_event(const std::string& id, const v1::RunEvent& event) const {
-  const auto time = event.time_unix_micros() != 0 ? event.time_unix_micros() : sdk::now_unix_micros();
+nlohmann::ordered_json EventJson::step_event(const std::string& id,
+                                             const v1::RunEvent& event) const {
+  const auto time =
+      event.time_unix_micros() != 0 ? event.time_unix_micros() : sdk::now_unix_micros();
   nlohmann::ordered_json json;
   switch (event.event_case()) {
     case v1::RunEvent::kLog:

@@ -15,8 +15,10 @@ class EventJson {
   explicit EventJson(std::string run_id) : run_id_(std::move(run_id)) {}
 
   [[nodiscard]] nlohmann::ordered_json run_started(std::size_t step_count) const;
-  [[nodiscard]] nlohmann::ordered_json step_started(const std::string& id, const std::string& uses) const;
-  [[nodiscard]] nlohmann::ordered_json step_event(const std::string& id, const v1::RunEvent& event) const;
+  [[nodiscard]] nlohmann::ordered_json step_started(const std::string& id,
+                                                    const std::string& uses) const;
+  [[nodiscard]] nlohmann::ordered_json step_event(const std::string& id,
+                                                  const v1::RunEvent& event) const;
   [[nodiscard]] nlohmann::ordered_json step_finished(const StepReport& report) const;
   [[nodiscard]] nlohmann::ordered_json run_finished(const RunSummary& summary) const;
 

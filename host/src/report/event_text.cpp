@@ -71,10 +71,11 @@ std::optional<std::string> event_text(const v1::RunEvent& event, Verbosity verbo
       const auto& diagnostic = event.diagnostic();
       std::string text = diagnostic.severity() == v1::SEVERITY_WARNING ? "warning: "
                          : diagnostic.severity() == v1::SEVERITY_NOTE  ? "note: "
-                                                                        : "error: ";
+                                                                       : "error: ";
       if (!diagnostic.file().empty()) {
-        text += SourcePosition{diagnostic.file(), diagnostic.line(), diagnostic.column()}.to_string() +
-                ": ";
+        text +=
+            SourcePosition{diagnostic.file(), diagnostic.line(), diagnostic.column()}.to_string() +
+            ": ";
       }
       text += diagnostic.summary();
       if (!diagnostic.detail().empty()) {

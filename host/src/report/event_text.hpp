@@ -11,8 +11,7 @@ namespace gantry::host {
 
 /// The line a person sees for a step's event, or nullopt when `verbosity` hides it.
 /// Progress and results are not lines: reporters show them their own way.
-[[nodiscard]] std::optional<std::string> event_text(const v1::RunEvent& event,
-                                                    Verbosity verbosity);
+[[nodiscard]] std::optional<std::string> event_text(const v1::RunEvent& event, Verbosity verbosity);
 
 /// "3/10 MB", "42 packages", "7/9": a progress count for people.
 [[nodiscard]] std::string progress_text(const v1::Progress& progress);

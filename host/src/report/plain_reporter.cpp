@@ -8,8 +8,8 @@ namespace gantry::host {
 
 PlainReporter::PlainReporter(Verbosity verbosity)
     : verbosity_(verbosity),
-      logger_(std::make_shared<spdlog::logger>(
-          "plain", std::make_shared<spdlog::sinks::stderr_sink_mt>())) {
+      logger_(std::make_shared<spdlog::logger>("plain",
+                                               std::make_shared<spdlog::sinks::stderr_sink_mt>())) {
   logger_->set_pattern("%Y-%m-%d %H:%M:%S.%e %v");
   logger_->flush_on(spdlog::level::info);
 }
@@ -39,8 +39,8 @@ void PlainReporter::step_event(const std::string& id, const v1::RunEvent& event)
     {
       const std::lock_guard lock(mutex_);
       auto& last = last_progress_[id];
-      const bool done = event.progress().total() > 0 &&
-                        event.progress().current() >= event.progress().total();
+      const bool done =
+          event.progress().total() > 0 && event.progress().current() >= event.progress().total();
       if (!done && now - last < std::chrono::seconds(2)) {
         return;
       }

@@ -20,8 +20,8 @@ const char* state_name(StepState state) {
 
 bool RunSummary::succeeded() const {
   return !interrupted && std::all_of(steps.begin(), steps.end(), [](const StepReport& step) {
-           return step.state == StepState::kSucceeded;
-         });
+    return step.state == StepState::kSucceeded;
+  });
 }
 
 Reporter::~Reporter() = default;

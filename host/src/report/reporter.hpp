@@ -19,8 +19,8 @@ struct StepReport {
   std::string id;
   std::string uses;
   StepState state = StepState::kSkipped;
-  v1::Result result;             ///< empty for skipped steps
-  std::string skip_reason;       ///< why a skipped step did not run
+  v1::Result result;        ///< empty for skipped steps
+  std::string skip_reason;  ///< why a skipped step did not run
   std::chrono::milliseconds elapsed{0};
 };
 

@@ -22,9 +22,9 @@ struct ChildSpec {
 
 /// How a child ended.
 struct ExitStatus {
-  int exit_code = -1;   ///< the code it exited with, or -1 when a signal ended it
-  int signal = 0;       ///< the signal that ended it, or 0
-  bool stopped = false; ///< true when wait() stopped it because it was asked to
+  int exit_code = -1;    ///< the code it exited with, or -1 when a signal ended it
+  int signal = 0;        ///< the signal that ended it, or 0
+  bool stopped = false;  ///< true when wait() stopped it because it was asked to
 };
 
 enum class OutputStream { kStdout, kStderr };

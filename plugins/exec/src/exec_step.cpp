@@ -101,9 +101,9 @@ void ExecStep::run(sdk::Context& context) {
   ChildProcess child(spec);
   const ExitStatus status = child.wait(
       [&](OutputStream stream, std::string_view line) {
-        context.log(v1::LOG_LEVEL_INFO, line,
-                    stream == OutputStream::kStdout ? v1::LOG_STREAM_STDOUT
-                                                    : v1::LOG_STREAM_STDERR);
+        context.log(
+            v1::LOG_LEVEL_INFO, line,
+            stream == OutputStream::kStdout ? v1::LOG_STREAM_STDOUT : v1::LOG_STREAM_STDERR);
       },
       [&] { return context.cancelled(); });
 
@@ -116,8 +116,7 @@ void ExecStep::run(sdk::Context& context) {
                 "See its output above.");
   }
   if (status.exit_code != 0) {
-    throw Error("command '" + command + "' exited with status " +
-                    std::to_string(status.exit_code),
+    throw Error("command '" + command + "' exited with status " + std::to_string(status.exit_code),
                 "See its output above.");
   }
 

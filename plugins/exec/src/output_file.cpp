@@ -40,7 +40,8 @@ std::map<std::string, std::string> parse_outputs(std::string_view text,
     const SourcePosition where{std::string(file_name), static_cast<std::uint32_t>(i + 1), 0};
     const auto heredoc = line.find("<<");
     const auto equals = line.find('=');
-    if (heredoc != std::string_view::npos && (equals == std::string_view::npos || heredoc < equals)) {
+    if (heredoc != std::string_view::npos &&
+        (equals == std::string_view::npos || heredoc < equals)) {
       const std::string name(line.substr(0, heredoc));
       const std::string_view delimiter = line.substr(heredoc + 2);
       if (name.empty() || delimiter.empty()) {
@@ -53,9 +54,9 @@ std::map<std::string, std::string> parse_outputs(std::string_view text,
         value += (j == i + 1 ? "" : "\n") + std::string(lines[j]);
       }
       if (j == lines.size()) {
-        throw ConfigError(where, "output '" + name + "' is never closed by '" +
-                                     std::string(delimiter) + "'",
-                          "End the value with a line that is exactly the delimiter.");
+        throw ConfigError(
+            where, "output '" + name + "' is never closed by '" + std::string(delimiter) + "'",
+            "End the value with a line that is exactly the delimiter.");
       }
       outputs[name] = value;
       i = j;

@@ -1,5 +1,6 @@
 // The exec step's plugin entry point.
-#include "exec_step.hpp"
 #include "gantry/sdk/plugin.hpp"
+
+#include "exec_step.hpp"
 
 GANTRY_PLUGIN(gantry::exec::ExecStep);

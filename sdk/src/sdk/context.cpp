@@ -154,8 +154,7 @@ std::map<std::string, std::string> Context::outputs() const {
 
 std::string Context::redact(std::string text) const {
   for (const auto& secret : secrets_) {
-    for (auto at = text.find(secret); at != std::string::npos;
-         at = text.find(secret, at + 4)) {
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 4)) {
       text.replace(at, secret.size(), "****");
     }
   }

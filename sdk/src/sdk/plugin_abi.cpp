@@ -35,7 +35,8 @@ void emit_internal_failure(const gantry_host_v1& host, const std::string& messag
 
 }  // namespace
 
-void describe_through_abi(StepFactory factory, void* sink_context, gantry_bytes_sink sink) noexcept {
+void describe_through_abi(StepFactory factory, void* sink_context,
+                          gantry_bytes_sink sink) noexcept {
   try {
     const std::string bytes = factory()->describe().SerializeAsString();
     sink(sink_context, {reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()});

@@ -61,10 +61,9 @@ std::vector<v1::Diagnostic> check_params(
     const auto found = params.find(spec.name());
     if (found == params.end()) {
       if (spec.required()) {
-        problems.push_back(param_error(
-            spec.name(),
-            subject + " needs parameter '" + spec.name() + "'",
-            spec.help().empty() ? std::string() : spec.name() + ": " + spec.help()));
+        problems.push_back(
+            param_error(spec.name(), subject + " needs parameter '" + spec.name() + "'",
+                        spec.help().empty() ? std::string() : spec.name() + ": " + spec.help()));
       }
     } else if (!value_matches(found->second, spec.type())) {
       problems.push_back(param_error(spec.name(),
@@ -85,9 +84,8 @@ std::vector<v1::Diagnostic> check_params(
   }
   std::sort(unknown.begin(), unknown.end());  // protobuf maps iterate in no fixed order
   for (const auto& name : unknown) {
-    problems.push_back(param_error(
-        name, subject + " has no parameter '" + name + "'",
-        "Known parameters: " + known_params(description) + "."));
+    problems.push_back(param_error(name, subject + " has no parameter '" + name + "'",
+                                   "Known parameters: " + known_params(description) + "."));
   }
   return problems;
 }

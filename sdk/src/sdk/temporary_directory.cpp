@@ -17,9 +17,9 @@ TemporaryDirectory::TemporaryDirectory(std::string_view prefix) {
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   if (::mkdtemp(buffer.data()) == nullptr) {
-    throw Error("cannot make a temporary directory in " + base.string() + ": " +
-                    std::strerror(errno),
-                "Check that TMPDIR names a writable directory with free space.");
+    throw Error(
+        "cannot make a temporary directory in " + base.string() + ": " + std::strerror(errno),
+        "Check that TMPDIR names a writable directory with free space.");
   }
   path_ = buffer.data();
 }

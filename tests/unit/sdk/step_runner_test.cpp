@@ -15,8 +15,8 @@ using testing::LambdaStep;
 v1::StepDescription greeter() {
   return Description("greeter", "1.0.0", "Greets")
       .param({.name = "name", .type = v1::PARAM_TYPE_STRING, .required = true, .help = "n"})
-      .param({.name = "times", .type = v1::PARAM_TYPE_INT, .default_value = int_value(2),
-              .help = "t"})
+      .param(
+          {.name = "times", .type = v1::PARAM_TYPE_INT, .default_value = int_value(2), .help = "t"})
       .output("greeting", "g");
 }
 

@@ -43,8 +43,8 @@ const gantry_plugin_v1* plugin_entry() {
   static const std::string name = describe_name(&make_step<StepClass>);
   static const std::string version = describe_version(&make_step<StepClass>);
   static const gantry_plugin_v1 table{
-      GANTRY_PLUGIN_ABI_VERSION,   sizeof(gantry_plugin_v1),     name.c_str(),
-      version.c_str(),             &describe_entry<StepClass>,  &run_entry<StepClass>,
+      GANTRY_PLUGIN_ABI_VERSION, sizeof(gantry_plugin_v1),   name.c_str(),
+      version.c_str(),           &describe_entry<StepClass>, &run_entry<StepClass>,
   };
   return &table;
 }
@@ -53,10 +53,10 @@ const gantry_plugin_v1* plugin_entry() {
 
 /// Exports StepClass (default-constructible, derived from gantry::sdk::Step) as the
 /// plugin of this shared library. Use once per library.
-#define GANTRY_PLUGIN(StepClass)                                            \
-  namespace gantry_plugin_export {                                          \
-  static const gantry_plugin_v1* entry() {                                  \
-    return ::gantry::sdk::detail::plugin_entry<StepClass>();                \
-  }                                                                         \
-  }                                                                         \
+#define GANTRY_PLUGIN(StepClass)                             \
+  namespace gantry_plugin_export {                           \
+  static const gantry_plugin_v1* entry() {                   \
+    return ::gantry::sdk::detail::plugin_entry<StepClass>(); \
+  }                                                          \
+  }                                                          \
   BOOST_DLL_ALIAS(gantry_plugin_export::entry, gantry_plugin_entry_v1)

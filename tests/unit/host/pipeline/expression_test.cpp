@@ -21,10 +21,9 @@ TEST(ExpressionTest, TextWithoutExpressionsHasNoReferences) {
 }
 
 TEST(ExpressionTest, SubstitutesEachReference) {
-  const auto text = substitute("${{ steps.a.outputs.x }}-${{ steps.b.outputs.y }}!",
-                               [](const OutputReference& reference) {
-                                 return reference.step + "." + reference.output;
-                               });
+  const auto text = substitute(
+      "${{ steps.a.outputs.x }}-${{ steps.b.outputs.y }}!",
+      [](const OutputReference& reference) { return reference.step + "." + reference.output; });
   EXPECT_EQ(text, "a.x-b.y!");
 }
 

@@ -17,8 +17,9 @@ TEST(PluginSearchPathTest, NeverSearchesTheCurrentDirectory) {
   const auto search = plugin_search_path(":relative/dir::.:/opt/a", "/bundled");
   EXPECT_EQ(search.directories, (Paths{"/opt/a", "/bundled"}));
   ASSERT_EQ(search.ignored.size(), 4U);
-  EXPECT_EQ(search.ignored[1], "relative entry 'relative/dir' in GANTRY_PLUGIN_PATH (give "
-                               "absolute directories)");
+  EXPECT_EQ(search.ignored[1],
+            "relative entry 'relative/dir' in GANTRY_PLUGIN_PATH (give "
+            "absolute directories)");
 }
 
 TEST(PluginSearchPathTest, WithoutTheVariableOnlyTheBundledDirectory) {

@@ -11,9 +11,8 @@ std::filesystem::path test_dir(const std::string& name) {
 
 TEST(StepRegistryTest, LoadsEveryPluginOnThePathAndRecordsTheRefused) {
   StepRegistry registry;
-  registry.load_plugins({{test_dir("noop"), test_dir("wrong-abi"), test_dir("throwing"),
-                         "/nonexistent/dir"},
-                        {}});
+  registry.load_plugins(
+      {{test_dir("noop"), test_dir("wrong-abi"), test_dir("throwing"), "/nonexistent/dir"}, {}});
   ASSERT_NE(registry.find("noop"), nullptr);
   ASSERT_NE(registry.find("throwing"), nullptr);
   EXPECT_EQ(registry.find("wrong-abi"), nullptr);
@@ -28,10 +27,10 @@ TEST(StepRegistryTest, TheFirstPluginForANameWinsAndTheSecondIsRefusedNamingBoth
   registry.load_plugins({{test_dir("noop"), test_dir("noop-again")}, {}});
   EXPECT_EQ(registry.find("noop")->origin(), (test_dir("noop") / "test-noop.so").string());
   ASSERT_EQ(registry.problems().size(), 1U);
-  EXPECT_EQ(registry.problems()[0],
-            (test_dir("noop-again") / "test-noop-again.so").string() +
-                ": step 'noop' is already provided by " +
-                (test_dir("noop") / "test-noop.so").string() + "; this library was not loaded");
+  EXPECT_EQ(registry.problems()[0], (test_dir("noop-again") / "test-noop-again.so").string() +
+                                        ": step 'noop' is already provided by " +
+                                        (test_dir("noop") / "test-noop.so").string() +
+                                        "; this library was not loaded");
 }
 
 TEST(StepRegistryTest, FindsTheBundledExecStep) {

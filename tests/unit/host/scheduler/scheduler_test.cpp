@@ -45,8 +45,9 @@ class SchedulerTest : public ::testing::Test {
         [this](sdk::Context& context) { body_(context); }));
   }
 
-  RunSummary run(const std::string& pipeline, std::size_t jobs,
-                 std::function<bool()> interrupted = [] { return false; }) {
+  RunSummary run(
+      const std::string& pipeline, std::size_t jobs,
+      std::function<bool()> interrupted = [] { return false; }) {
     plan_ = plan_pipeline(parse_pipeline(pipeline, "gantry.yaml"), registry_);
     SchedulerOptions options;
     options.jobs = jobs;

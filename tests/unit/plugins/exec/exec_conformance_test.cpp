@@ -3,7 +3,6 @@
 #include "gantry/sdk/testing/conformance.hpp"
 #include "gantry/sdk/value.hpp"
 
-GANTRY_STEP_CONFORMANCE(Exec,
-                        .label = "exec",
-                        .factory = [] { return std::make_unique<gantry::exec::ExecStep>(); },
-                        .example_params = {{"command", gantry::sdk::string_value("true")}});
+GANTRY_STEP_CONFORMANCE(
+    Exec, .label = "exec", .factory = [] { return std::make_unique<gantry::exec::ExecStep>(); },
+    .example_params = {{"command", gantry::sdk::string_value("true")}});

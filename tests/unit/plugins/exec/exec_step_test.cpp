@@ -80,8 +80,7 @@ TEST_F(ExecStepTest, AddsEnvironmentVariablesToTheInheritedOnes) {
   fake_.set("env", map_value({{"GREETING", "hi there"}}));
   EXPECT_EQ(run_sh("echo \"$GREETING\"; test -n \"$PATH\" && echo has-path").outcome(),
             v1::OUTCOME_OK);
-  EXPECT_EQ(lines_from(v1::LOG_STREAM_STDOUT),
-            (std::vector<std::string>{"hi there", "has-path"}));
+  EXPECT_EQ(lines_from(v1::LOG_STREAM_STDOUT), (std::vector<std::string>{"hi there", "has-path"}));
 }
 
 TEST_F(ExecStepTest, RunsInTheWorkdirResolvedAgainstTheWorkingDirectory) {
@@ -133,9 +132,9 @@ TEST_F(ExecStepTest, CancellationKillsTheCommandAndEverythingItStarted) {
   });
   const auto started = std::chrono::steady_clock::now();
   // The grandchild ignores SIGTERM: only the group's SIGKILL after the grace ends it.
-  const auto result = run_sh("sh -c 'trap \"\" TERM; echo $$ > " + pid_file.string() +
-                             ".tmp; mv " + pid_file.string() + ".tmp " + pid_file.string() +
-                             "; sleep 60' & wait");
+  const auto result =
+      run_sh("sh -c 'trap \"\" TERM; echo $$ > " + pid_file.string() + ".tmp; mv " +
+             pid_file.string() + ".tmp " + pid_file.string() + "; sleep 60' & wait");
   canceller.join();
   EXPECT_EQ(result.outcome(), v1::OUTCOME_CANCELLED);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30));

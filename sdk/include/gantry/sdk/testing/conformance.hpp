@@ -179,6 +179,7 @@ TEST_P(GantryStepConformance, RunCancelledBeforeStartEndsWithOneResult) {
 }
 
 /// Runs the suite against one step; the arguments initialize a ConformanceCase.
-#define GANTRY_STEP_CONFORMANCE(Label, ...)              \
-  INSTANTIATE_TEST_SUITE_P(Label, GantryStepConformance, \
-                           ::testing::Values(::gantry::sdk::testing::ConformanceCase{__VA_ARGS__}))
+#define GANTRY_STEP_CONFORMANCE(Label, ...) \
+  INSTANTIATE_TEST_SUITE_P(                 \
+      Label, GantryStepConformance,         \
+      ::testing::Values(::gantry::sdk::testing::ConformanceCase{__VA_ARGS__}))
