@@ -3,7 +3,7 @@
 # and prints the median wall time of RUNS runs. Target (issue 2): under 1.9 s.
 # Usage: tests/bench/parallel_pipeline.sh [path/to/gantry] [RUNS]
 set -euo pipefail
-gantry="${1:-$(dirname "$0")/../../build/ci/stage/bin/gantry}"
+gantry="$(realpath "${1:-$(dirname "$0")/../../build/ci/stage/bin/gantry}")"
 runs="${2:-7}"
 project=$(mktemp -d)
 trap 'rm -rf "$project"' EXIT
