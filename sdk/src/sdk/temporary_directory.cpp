@@ -10,9 +10,19 @@
 
 namespace gantry::sdk {
 
-TemporaryDirectory::TemporaryDirectory(std::string_view prefix) {
+namespace {
+
+std::filesystem::path default_parent() {
   const char* tmpdir = std::getenv("TMPDIR");
-  const std::filesystem::path base = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+  return tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+}
+
+}  // namespace
+
+TemporaryDirectory::TemporaryDirectory(std::string_view prefix)
+    : TemporaryDirectory(prefix, default_parent()) {}
+
+TemporaryDirectory::TemporaryDirectory(std::string_view prefix, const std::filesystem::path& base) {
   std::string pattern = (base / (std::string(prefix) + "XXXXXX")).string();
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');

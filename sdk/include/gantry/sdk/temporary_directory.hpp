@@ -11,6 +11,8 @@ class TemporaryDirectory {
  public:
   /// `prefix` starts the directory's name, e.g. "gantry-exec-".
   explicit TemporaryDirectory(std::string_view prefix = "gantry-");
+  /// The same, made inside `parent` (e.g. beside a file it will be renamed over).
+  TemporaryDirectory(std::string_view prefix, const std::filesystem::path& parent);
   ~TemporaryDirectory();
   TemporaryDirectory(TemporaryDirectory&& other) noexcept;
   TemporaryDirectory& operator=(TemporaryDirectory&& other) noexcept;

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace gantry::archive {
+
+/// A file written under a temporary name beside its target and renamed into place by
+/// commit(), so that a crash or Ctrl-C never leaves a half-written file at the target.
+/// Without commit() the temporary file is removed. Move-only.
+class AtomicFile {
+ public:
+  /// Creates the temporary file (mode 0644). Throws gantry::Error naming the target.
+  explicit AtomicFile(std::filesystem::path target);
+  ~AtomicFile();
+  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  /// Appends bytes. Throws gantry::Error (disk full, …) naming the target.
+  void write(std::string_view bytes);
+  /// Flushes to disk and renames over the target.
+  void commit();
+
+  [[nodiscard]] const std::filesystem::path& target() const { return target_; }
+  [[nodiscard]] std::uint64_t size() const { return written_; }
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path temporary_;
+  int fd_ = -1;
+  std::uint64_t written_ = 0;
+};
+
+/// Writes `bytes` to `target` atomically.
+void write_file_atomically(const std::filesystem::path& target, std::string_view bytes);
+
+}  // namespace gantry::archive

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gantry::oci {
+
+/// A registry login. The secret is never logged or put in an error message.
+struct Credentials {
+  std::string username;
+  std::string secret;
+  /// True when `secret` is an identity (refresh) token rather than a password.
+  bool identity_token = false;
+};
+
+/// Parses skopeo's `--creds USER[:PASSWORD]`. Throws OciError (without the secret).
+[[nodiscard]] Credentials parse_creds_option(std::string_view text);
+
+/// The credentials stored for `registry` (host[:port]), looked up as skopeo and docker do:
+/// $REGISTRY_AUTH_FILE, ${XDG_RUNTIME_DIR}/containers/auth.json,
+/// ~/.config/containers/auth.json, then $DOCKER_CONFIG/config.json or
+/// ~/.docker/config.json; in each, `credHelpers` and `credsStore` (through
+/// `docker-credential-NAME get`) before `auths`. nullopt when nothing matches.
+/// Throws OciError naming the file when a file or helper answer is malformed.
+[[nodiscard]] std::optional<Credentials> find_credentials(const std::string& registry);
+
+}  // namespace gantry::oci

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "gantry/oci/blob_reader.hpp"
+#include "gantry/oci/credentials.hpp"
+#include "gantry/oci/digest.hpp"
+#include "gantry/oci/manifest.hpp"
+
+namespace gantry::oci {
+
+class HttpClient;
+struct HttpRequest;
+struct HttpResponse;
+
+/// A client of one registry (OCI distribution API v2) over libcurl. Safe to use from
+/// several threads: uploads of different blobs run in parallel.
+///
+/// https is tried first; plain http only when TLS verification is off (as skopeo does).
+/// Anonymous, Basic and Bearer-token authentication: the challenge is learned from the
+/// first 401, tokens are requested for the repository's scope and renewed when they
+/// expire. Transient failures (no answer, 408, 429, 5xx) are retried with backoff.
+/// Errors are RegistryError with a message naming the registry and repository, never
+/// the secret.
+class RegistryClient {
+ public:
+  struct Options {
+    bool tls_verify = true;
+    std::optional<Credentials> credentials;
+    int attempts = 4;
+    std::chrono::milliseconds backoff{250};
+  };
+
+  /// A manifest as the registry serves it.
+  struct FetchedManifest {
+    std::string bytes;
+    std::string media_type;
+    Digest digest;
+  };
+
+  RegistryClient(std::string host, Options options);
+  ~RegistryClient();
+  RegistryClient(const RegistryClient&) = delete;
+  RegistryClient& operator=(const RegistryClient&) = delete;
+
+  [[nodiscard]] const std::string& host() const { return host_; }
+
+  /// GET /v2/: chooses the scheme and learns how to authenticate.
+  void ping();
+  /// HEAD the blob: true when the repository has it.
+  [[nodiscard]] bool blob_exists(const std::string& repository, const Digest& digest);
+  /// Mounts a blob from another repository of the same registry; false when the
+  /// registry would rather have it uploaded (the session it opened is cancelled).
+  [[nodiscard]] bool mount_blob(const std::string& repository, const std::string& from,
+                                const Digest& digest);
+  /// Uploads a blob (POST, then PUT ?digest= with the body). `open` makes a fresh reader
+  /// for each attempt; the registry checks the digest too.
+  void upload_blob(const std::string& repository, const Descriptor& blob,
+                   const std::function<std::unique_ptr<BlobReader>()>& open);
+  /// PUTs a manifest with its exact media type; returns the digest the registry reports,
+  /// after checking it equals the digest of `bytes`.
+  Digest put_manifest(const std::string& repository, const std::string& reference,
+                      const std::string& bytes, const std::string& media_type);
+  /// GETs a manifest or index by tag or digest (checking the digest when pinned).
+  [[nodiscard]] FetchedManifest get_manifest(const std::string& repository,
+                                             const std::string& reference);
+  /// HEADs a manifest: its digest, or nullopt when the registry has no such tag.
+  [[nodiscard]] std::optional<Digest> manifest_digest(const std::string& repository,
+                                                      const std::string& reference);
+  /// Streams a blob's bytes to `sink`.
+  void get_blob(const std::string& repository, const Digest& digest,
+                const std::function<void(std::string_view)>& sink);
+
+ private:
+  struct Auth;
+  HttpResponse send(HttpRequest request, const std::string& repository, bool push);
+  HttpResponse send_once(HttpRequest& request, const std::string& repository, bool push);
+  std::string authorization(const std::string& repository, bool push, bool renew);
+  /// The URL of `path` on this registry, once ping() has chosen the scheme.
+  std::string url(const std::string& path);
+  [[noreturn]] void fail(const HttpResponse& response, const std::string& what,
+                         const std::string& repository) const;
+
+  std::string host_;
+  Options options_;
+  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<Auth> auth_;
+  std::once_flag pinged_;
+  std::string scheme_ = "https";
+};
+
+}  // namespace gantry::oci

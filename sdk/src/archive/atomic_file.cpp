@@ -1,0 +1,82 @@
+#include "gantry/archive/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "gantry/sdk/error.hpp"
+
+namespace gantry::archive {
+
+AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
+  const auto dir = target_.has_parent_path() ? target_.parent_path() : std::filesystem::path(".");
+  std::string pattern = (dir / ("." + target_.filename().string() + ".tmp-XXXXXX")).string();
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  fd_ = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd_ < 0) {
+    throw Error("cannot write " + target_.string() + ": " + std::strerror(errno),
+                "Check that " + dir.string() + " exists and is writable.");
+  }
+  temporary_ = name.data();
+  ::fchmod(fd_, 0644);
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : target_(std::move(other.target_)),
+      temporary_(std::move(other.temporary_)),
+      fd_(other.fd_),
+      written_(other.written_) {
+  other.fd_ = -1;
+  other.temporary_.clear();
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+  }
+  if (!temporary_.empty()) {
+    ::unlink(temporary_.c_str());
+  }
+}
+
+void AtomicFile::write(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const auto done = ::write(fd_, bytes.data(), bytes.size());
+    if (done < 0 && errno == EINTR) {
+      continue;
+    }
+    if (done < 0) {
+      throw Error("cannot write " + target_.string() + ": " + std::strerror(errno),
+                  "Free some disk space, or write elsewhere.");
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(done));
+    written_ += static_cast<std::uint64_t>(done);
+  }
+}
+
+void AtomicFile::commit() {
+  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+    fd_ = -1;
+    throw Error("cannot write " + target_.string() + ": " + std::strerror(errno));
+  }
+  fd_ = -1;
+  if (::rename(temporary_.c_str(), target_.c_str()) != 0) {
+    throw Error("cannot move " + temporary_.string() + " to " + target_.string() + ": " +
+                std::strerror(errno));
+  }
+  temporary_.clear();
+}
+
+void write_file_atomically(const std::filesystem::path& target, std::string_view bytes) {
+  AtomicFile file(target);
+  file.write(bytes);
+  file.commit();
+}
+
+}  // namespace gantry::archive
