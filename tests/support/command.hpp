@@ -17,10 +17,10 @@ struct CommandResult {
 
 /// How to run a program: its arguments, extra environment, directory and time limit.
 struct CommandSpec {
-  std::vector<std::string> argv;
-  std::map<std::string, std::string> env;  ///< added to (or replacing in) the inherited env
-  std::vector<std::string> unset_env;
-  std::filesystem::path cwd;
+  std::vector<std::string> argv{};
+  std::map<std::string, std::string> env{};  ///< added to (or replacing in) the inherited env
+  std::vector<std::string> unset_env{};
+  std::filesystem::path cwd{};
   std::chrono::seconds timeout{120};
 };
 

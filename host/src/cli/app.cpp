@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/copy_command.hpp"
 #include "cli/describe_printer.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/run_session.hpp"
@@ -21,7 +22,8 @@
 namespace gantry::host {
 namespace {
 
-constexpr const char* kBuiltinCommands[] = {"run", "plugins", "describe", "help", "version"};
+constexpr const char* kBuiltinCommands[] = {"run",  "plugins", "describe",
+                                            "copy", "help",    "version"};
 
 std::optional<std::string> env(const char* name) {
   const char* value = std::getenv(name);
@@ -122,6 +124,11 @@ int main_with_errors(int argc, char** argv) {
   describe->add_option("step", described, "The step's name")->required();
   describe->add_flag("--json", describe_json, "Print the description as JSON");
 
+  const CopyCommand copy(app);
+  bool insecure_policy = false;
+  app.add_flag("--insecure-policy", insecure_policy,
+               "Accepted for skopeo compatibility; gantry checks no signature policy");
+
   std::vector<std::unique_ptr<StepCommand>> step_commands;
   for (const auto* step : registry.steps()) {
     const auto& name = step->description().name();
@@ -149,6 +156,20 @@ int main_with_errors(int argc, char** argv) {
     }
   }
 
+  if (insecure_policy && output.verbosity != Verbosity::kQuiet) {
+    std::cerr << "note: --insecure-policy is accepted and ignored: gantry checks no signature "
+                 "policy\n";
+  }
+  if (copy.subcommand()->parsed()) {
+    auto* endpoint = registry.find(CopyCommand::kStep);
+    if (endpoint == nullptr) {
+      throw UsageError("`gantry copy` needs the oci-push step, which no plugin provides",
+                       "Reinstall gantry, or add the directory of gantry-step-oci-push.so to "
+                       "GANTRY_PLUGIN_PATH.");
+    }
+    const Plan plan = single_step_plan(*endpoint, copy.params());
+    return code(run_session(plan, {output, 1, true}));
+  }
   if (plugins->parsed()) {
     print_plugins(registry, std::cout);
     return code(ExitCode::kOk);

@@ -74,11 +74,12 @@ std::size_t VerifyingReader::read(std::span<char> buffer) {
   if (cancelled_ && cancelled_()) {
     throw Cancelled();
   }
+  const auto expected_size = static_cast<std::uint64_t>(expected_.size);
   const std::size_t got = inner_->read(buffer);
   if (got > 0) {
-    hash_.update(buffer.first(got));
+    hash_.update({buffer.data(), got});
     seen_ += got;
-    if (seen_ > static_cast<std::uint64_t>(expected_.size)) {
+    if (seen_ > expected_size) {
       throw OciError(what_ + " is larger than its descriptor says (" +
                          std::to_string(expected_.size) + " bytes)",
                      "The image is damaged: rebuild or re-pull it.");
@@ -86,11 +87,12 @@ std::size_t VerifyingReader::read(std::span<char> buffer) {
     if (progress_) {
       progress_(seen_);
     }
-    return got;
   }
-  if (!finished_) {
+  // Checked as soon as the last byte is read, before it is handed on: a sender that
+  // knows the size (an HTTP upload) never asks for the end.
+  if (!finished_ && (seen_ == expected_size || got == 0)) {
     finished_ = true;
-    if (seen_ != static_cast<std::uint64_t>(expected_.size)) {
+    if (seen_ != expected_size) {
       throw OciError(what_ + " has " + std::to_string(seen_) + " bytes, but its descriptor says " +
                          std::to_string(expected_.size),
                      "The image is damaged: rebuild or re-pull it.");
@@ -102,7 +104,7 @@ std::size_t VerifyingReader::read(std::span<char> buffer) {
                      "The image is damaged: rebuild or re-pull it.");
     }
   }
-  return 0;
+  return got;
 }
 
 std::string read_all(BlobReader& reader, std::size_t limit) {

@@ -55,7 +55,7 @@ Sha256::~Sha256() {
 Sha256::Sha256(Sha256&& other) noexcept = default;
 Sha256& Sha256::operator=(Sha256&& other) noexcept = default;
 
-void Sha256::update(std::span<const char> bytes) {
+void Sha256::update(std::string_view bytes) {
   EVP_DigestUpdate(state_->context, bytes.data(), bytes.size());
 }
 

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <memory>
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -42,8 +41,7 @@ class Sha256 {
   Sha256(const Sha256&) = delete;
   Sha256& operator=(const Sha256&) = delete;
 
-  void update(std::span<const char> bytes);
-  void update(std::string_view bytes) { update(std::span<const char>(bytes.data(), bytes.size())); }
+  void update(std::string_view bytes);
   /// The digest of everything given; the hasher cannot be used afterwards.
   [[nodiscard]] Digest finish();
 

@@ -22,9 +22,9 @@ struct CopyOptions {
   /// Blobs sent at once.
   std::size_t jobs = 4;
   /// Called from the copying threads, at most every few MiB per blob and at its end.
-  std::function<void(const BlobProgress&)> progress;
+  std::function<void(const BlobProgress&)> progress{};
   /// Polled while copying; once true the copy stops with gantry::Cancelled.
-  std::function<bool()> cancelled;
+  std::function<bool()> cancelled{};
 };
 
 struct CopyResult {
