@@ -13,6 +13,7 @@
 #include "oci/http_client.hpp"
 #include "registry_fixture.hpp"
 #include "test_image.hpp"
+#include "token_issuer_fixture.hpp"
 
 namespace gantry::testing {
 namespace {
@@ -260,6 +261,54 @@ TEST_F(OciPushTest, ARegistryKilledMidUploadNeverYieldsAPartialImage) {
         << result.err;
     EXPECT_EQ(registry_digest(registry.host() + "/big:0.2"), "");
   }
+}
+
+}  // namespace
+}  // namespace gantry::testing
+
+namespace gantry::testing {
+namespace {
+
+TEST_F(OciPushTest, BearerTokensAreRequestedForTheRepositoryScope) {
+  TokenIssuerFixture issuer("robot", "t0ken-pass", 2);
+  RegistryFixture registry({.token_realm = issuer.realm(), .token_cert = issuer.certificate()});
+  write_test_archive(work_.path() / "app.rock", "0.2", {3000});
+  const std::vector<std::string> push{"copy",
+                                      "--dest-tls-verify=false",
+                                      "--dest-creds",
+                                      "robot:t0ken-pass",
+                                      "oci-archive:app.rock",
+                                      "docker://" + registry.host() + "/team/app:0.2"};
+  const auto first = gantry(push);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(issuer.requests().find(
+                R"({"scopes": ["repository:team/app:pull,push"], "authorized": true})"),
+            std::string::npos)
+      << issuer.requests();
+
+  const auto anonymous = gantry({"copy", "--dest-tls-verify=false", "oci-archive:app.rock",
+                                 "docker://" + registry.host() + "/team/app:0.3"});
+  EXPECT_EQ(anonymous.exit_code, 1);
+  EXPECT_NE(anonymous.err.find("the token server of " + registry.host() +
+                               " refused anonymous access for team/app"),
+            std::string::npos)
+      << anonymous.err;
+}
+
+TEST_F(OciPushTest, ATokenTheRegistryRefusesIsRenewedOnce) {
+  TokenIssuerFixture issuer("robot", "t0ken-pass", 300, /*reject_first=*/true);
+  RegistryFixture registry({.token_realm = issuer.realm(), .token_cert = issuer.certificate()});
+  const auto image = write_test_archive(work_.path() / "app.rock", "0.2", {3000});
+  const auto result = gantry({"copy", "--dest-tls-verify=false", "--dest-creds", "robot:t0ken-pass",
+                              "oci-archive:app.rock", "docker://" + registry.host() + "/app:0.2"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  std::size_t requests = 0;
+  for (const char c : issuer.requests()) {
+    requests += c == '\n' ? 1 : 0;
+  }
+  EXPECT_EQ(requests, 2U) << "one refused token, one renewed: " << issuer.requests();
+  EXPECT_EQ(registry_digest(registry.host() + "/app:0.2", "robot:t0ken-pass"),
+            image.manifest_digest.str());
 }
 
 }  // namespace

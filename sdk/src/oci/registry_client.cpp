@@ -122,7 +122,8 @@ void RegistryClient::ping() {
   });
 }
 
-std::string RegistryClient::authorization(const std::string& repository, bool push, bool renew) {
+std::string RegistryClient::authorization(const std::string& repository, bool push,
+                                          const std::string& refused) {
   const std::lock_guard lock(auth_->mutex);
   if (!auth_->challenge) {
     return {};
@@ -133,7 +134,8 @@ std::string RegistryClient::authorization(const std::string& repository, bool pu
   }
   const std::string scope = "repository:" + repository + (push ? ":pull,push" : ":pull");
   const auto cached = auth_->tokens.find(scope);
-  if (!renew && cached != auth_->tokens.end() && Clock::now() < cached->second.expires) {
+  if (cached != auth_->tokens.end() && Clock::now() < cached->second.expires &&
+      "Bearer " + cached->second.value != refused) {
     return "Bearer " + cached->second.value;
   }
   const auto& params = auth_->challenge->params;
@@ -188,15 +190,18 @@ std::string RegistryClient::authorization(const std::string& repository, bool pu
 HttpResponse RegistryClient::send_once(HttpRequest& request, const std::string& repository,
                                        bool push) {
   const auto base_headers = request.headers;
-  for (const bool renew : {false, true}) {
+  std::string refused;
+  for (const bool renewed : {false, true}) {
     request.headers = base_headers;
-    if (const auto header = authorization(repository, push, renew); !header.empty()) {
+    const auto header = authorization(repository, push, refused);
+    if (!header.empty()) {
       request.headers.push_back("Authorization: " + header);
     }
     HttpResponse response = http_->send(request);
-    if (response.status != 401 || renew) {
+    if (response.status != 401 || renewed) {
       return response;
     }
+    refused = header.empty() ? std::string("(none)") : header;
     // A 401 with a challenge we had not seen yet (the registry may only challenge here).
     const auto challenges = parse_www_authenticate(response.header("www-authenticate"));
     const std::lock_guard lock(auth_->mutex);

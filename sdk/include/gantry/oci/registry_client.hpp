@@ -81,7 +81,10 @@ class RegistryClient {
   struct Auth;
   HttpResponse send(HttpRequest request, const std::string& repository, bool push);
   HttpResponse send_once(HttpRequest& request, const std::string& repository, bool push);
-  std::string authorization(const std::string& repository, bool push, bool renew);
+  /// The Authorization header value; `refused`, when given, is a value the registry just
+  /// refused, so a fresh token is needed unless another thread already got one.
+  std::string authorization(const std::string& repository, bool push,
+                            const std::string& refused = {});
   /// The URL of `path` on this registry, once ping() has chosen the scheme.
   std::string url(const std::string& path);
   [[noreturn]] void fail(const HttpResponse& response, const std::string& what,
