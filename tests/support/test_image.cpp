@@ -59,7 +59,8 @@ oci::Descriptor store_blob(const std::filesystem::path& dir, const std::string& 
 }  // namespace
 
 TestImage write_test_layout(const std::filesystem::path& dir, const std::string& tag,
-                            const std::vector<std::uint64_t>& layer_sizes, std::uint32_t seed) {
+                            const std::vector<std::uint64_t>& layer_sizes, std::uint32_t seed,
+                            LayerCompression compression) {
   std::filesystem::create_directories(dir / "blobs" / "sha256");
   write_file(dir / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
   TestImage image;
@@ -78,8 +79,17 @@ TestImage write_test_layout(const std::filesystem::path& dir, const std::string&
       tar.finish();
       out.commit();
     }
-    image.layers.push_back(store_blob_file(dir, file, oci::media_type::kOciLayerTar));
-    diff_ids.push_back(image.layers.back().digest.str());
+    diff_ids.push_back(digest_of_file(file).str());
+    if (compression == LayerCompression::kGzip) {
+      const auto zipped = run_command({.argv = {"gzip", "-n", "-1", file.string()}});
+      if (zipped.exit_code != 0) {
+        throw std::runtime_error("gzip failed: " + zipped.err);
+      }
+      image.layers.push_back(
+          store_blob_file(dir, file.string() + ".gz", oci::media_type::kOciLayerGzip));
+    } else {
+      image.layers.push_back(store_blob_file(dir, file, oci::media_type::kOciLayerTar));
+    }
   }
   const nlohmann::json config = {{"architecture", "amd64"},
                                  {"os", "linux"},
@@ -115,9 +125,10 @@ void archive_layout(const std::filesystem::path& dir, const std::filesystem::pat
 }
 
 TestImage write_test_archive(const std::filesystem::path& archive, const std::string& tag,
-                             const std::vector<std::uint64_t>& layer_sizes, std::uint32_t seed) {
+                             const std::vector<std::uint64_t>& layer_sizes, std::uint32_t seed,
+                             LayerCompression compression) {
   const auto dir = archive.parent_path() / (archive.filename().string() + ".layout");
-  auto image = write_test_layout(dir, tag, layer_sizes, seed);
+  auto image = write_test_layout(dir, tag, layer_sizes, seed, compression);
   archive_layout(dir, archive);
   std::filesystem::remove_all(dir);
   image.location = archive;

@@ -1,5 +1,6 @@
 #include "gantry/oci/image_transports.hpp"
 
+#include "gantry/oci/daemon_destination.hpp"
 #include "gantry/oci/layout_destination.hpp"
 #include "gantry/oci/layout_source.hpp"
 #include "gantry/oci/oci_error.hpp"
@@ -43,10 +44,9 @@ std::unique_ptr<ImageDestination> open_destination(const ImageLocation& location
       return std::make_unique<RegistryDestination>(location.reference, options, mount_from);
     }
     case Transport::kDockerDaemon:
-      break;
+      return std::make_unique<DaemonDestination>(location.reference);
   }
-  throw OciError("docker-daemon: destinations are not supported by this gantry yet",
-                 "Push to a registry (docker://) or write an archive (oci-archive:) instead.");
+  throw OciError("unknown destination transport", "");
 }
 
 }  // namespace gantry::oci
