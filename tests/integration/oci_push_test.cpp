@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "command.hpp"
+#include "dropping_proxy.hpp"
 #include "gantry/oci/tar_index.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 #include "oci/http_client.hpp"
@@ -309,6 +310,45 @@ TEST_F(OciPushTest, ATokenTheRegistryRefusesIsRenewedOnce) {
   EXPECT_EQ(requests, 2U) << "one refused token, one renewed: " << issuer.requests();
   EXPECT_EQ(registry_digest(registry.host() + "/app:0.2", "robot:t0ken-pass"),
             image.manifest_digest.str());
+}
+
+}  // namespace
+}  // namespace gantry::testing
+
+namespace gantry::testing {
+namespace {
+
+TEST_F(OciPushTest, AChunkedUploadCutMidwayCompletesWithAnIntactImage) {
+  RegistryFixture registry;
+  const int registry_port = std::stoi(registry.host().substr(registry.host().rfind(':') + 1));
+  const auto image = write_test_archive(work_.path() / "big.rock", "0.2", {150ULL << 20});
+  // Cut the link once, 100 MiB into the upload: inside the second 64 MiB chunk.
+  DroppingProxy proxy(registry_port, 100ULL << 20);
+  const std::string via_proxy = "127.0.0.1:" + std::to_string(proxy.port());
+  const auto result = gantry({"copy", "--dest-tls-verify=false", "oci-archive:big.rock",
+                              "docker://" + via_proxy + "/big:0.2"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(proxy.drops(), 1);
+  // distribution 2.8 drops a session that received part of a chunk, so the blob is sent
+  // again in a new session: once, not more.
+  EXPECT_LT(proxy.upstream_bytes(), 2 * (150ULL << 20) + (20ULL << 20)) << result.err;
+  EXPECT_EQ(registry_digest(registry.host() + "/big:0.2"), image.manifest_digest.str());
+  (void)pull_and_unpack(registry.host() + "/big:0.2");
+}
+
+TEST_F(OciPushTest, AChunkedUploadResumesFromWhatTheRegistryHolds) {
+  RegistryFixture registry;
+  const int registry_port = std::stoi(registry.host().substr(registry.host().rfind(':') + 1));
+  const auto image = write_test_archive(work_.path() / "big.rock", "0.2", {150ULL << 20});
+  // The link drops as the second 64 MiB chunk starts.
+  DroppingProxy proxy(registry_port, "PATCH ", 2);
+  const auto result = gantry({"copy", "--dest-tls-verify=false", "oci-archive:big.rock",
+                              "docker://127.0.0.1:" + std::to_string(proxy.port()) + "/big:0.2"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(proxy.drops(), 1);
+  EXPECT_LT(proxy.upstream_bytes(), (150ULL << 20) + (1ULL << 20))
+      << "every byte went up once: the upload resumed at 64 MiB";
+  EXPECT_EQ(registry_digest(registry.host() + "/big:0.2"), image.manifest_digest.str());
 }
 
 }  // namespace

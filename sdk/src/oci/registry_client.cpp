@@ -1,10 +1,13 @@
 #include "gantry/oci/registry_client.hpp"
 
+#include <array>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <thread>
 
 #include "auth_challenge.hpp"
 #include "gantry/oci/media_types.hpp"
+#include "gantry/oci/oci_error.hpp"
 #include "gantry/oci/registry_error.hpp"
 #include "http_client.hpp"
 
@@ -306,42 +309,182 @@ bool RegistryClient::mount_blob(const std::string& repository, const std::string
   fail(response, "mounting blob " + digest.str() + " from " + from, repository);
 }
 
+std::string RegistryClient::absolute(const std::string& location) {
+  return location.starts_with("http://") || location.starts_with("https://") ? location
+                                                                             : url(location);
+}
+
+std::string RegistryClient::start_upload(const std::string& repository, const Descriptor& blob) {
+  const auto started = send({.method = "POST", .url = url("/v2/" + repository + "/blobs/uploads/")},
+                            repository, true);
+  if (started.status != 202) {
+    fail(started, "starting the upload of " + blob.digest.str(), repository);
+  }
+  const std::string location = started.header("location");
+  if (location.empty()) {
+    throw RegistryError("registry " + host_ + " started an upload without a Location",
+                        "The registry does not follow the distribution API.", 202);
+  }
+  return absolute(location);
+}
+
+void RegistryClient::finish_upload(const std::string& repository, const Descriptor& blob,
+                                   std::string location, BlobReader* body, std::uint64_t size) {
+  location += (location.find('?') == std::string::npos ? "?" : "&");
+  location += "digest=" + url_encode(blob.digest.str());
+  const auto finished = send({.method = "PUT",
+                              .url = location,
+                              .headers = {"Content-Type: application/octet-stream"},
+                              .upload = body,
+                              .upload_size = size},
+                             repository, true);
+  if (finished.status != 201 && finished.status != 204) {
+    fail(finished, "uploading blob " + blob.digest.str(), repository);
+  }
+}
+
 void RegistryClient::upload_blob(const std::string& repository, const Descriptor& blob,
                                  const std::function<std::unique_ptr<BlobReader>()>& open) {
+  if (static_cast<std::uint64_t>(blob.size) > options_.monolithic_limit) {
+    upload_chunked(repository, blob, open);
+  } else {
+    upload_monolithic(repository, blob, open);
+  }
+}
+
+void RegistryClient::upload_monolithic(const std::string& repository, const Descriptor& blob,
+                                       const std::function<std::unique_ptr<BlobReader>()>& open) {
   for (int attempt = 1;; ++attempt) {
     try {
-      const auto started =
-          send({.method = "POST", .url = url("/v2/" + repository + "/blobs/uploads/")}, repository,
-               true);
-      if (started.status != 202) {
-        fail(started, "starting the upload of " + blob.digest.str(), repository);
-      }
-      std::string location = started.header("location");
-      if (location.empty()) {
-        throw RegistryError("registry " + host_ + " started an upload without a Location",
-                            "The registry does not follow the distribution API.", 202);
-      }
-      if (!location.starts_with("http")) {
-        location = url(location);
-      }
-      location += (location.find('?') == std::string::npos ? "?" : "&");
-      location += "digest=" + url_encode(blob.digest.str());
+      const std::string location = start_upload(repository, blob);
       auto reader = open();
-      const auto finished = send({.method = "PUT",
-                                  .url = location,
-                                  .headers = {"Content-Type: application/octet-stream"},
-                                  .upload = reader.get(),
-                                  .upload_size = static_cast<std::uint64_t>(blob.size)},
-                                 repository, true);
-      if (finished.status == 201 || finished.status == 204) {
-        return;
-      }
-      fail(finished, "uploading blob " + blob.digest.str(), repository);
+      finish_upload(repository, blob, location, reader.get(),
+                    static_cast<std::uint64_t>(blob.size));
+      return;
     } catch (const RegistryError& error) {
       if (!error.transient() || attempt >= options_.attempts) {
         throw;
       }
       std::this_thread::sleep_for(options_.backoff * (1 << (attempt - 1)));
+    }
+  }
+}
+
+namespace {
+
+/// At most `limit` bytes of another reader: one chunk of a blob.
+class ChunkReader final : public BlobReader {
+ public:
+  ChunkReader(BlobReader& inner, std::uint64_t limit) : inner_(inner), remaining_(limit) {}
+  std::size_t read(std::span<char> buffer) override {
+    const auto wanted =
+        static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), remaining_));
+    if (wanted == 0) {
+      return 0;
+    }
+    const std::size_t got = inner_.read(buffer.first(wanted));
+    remaining_ -= got;
+    return got;
+  }
+
+ private:
+  BlobReader& inner_;
+  std::uint64_t remaining_;
+};
+
+/// Reads and drops `count` bytes (a resumed upload re-reads, and so re-verifies, what
+/// the registry already holds).
+void skip(BlobReader& reader, std::uint64_t count) {
+  std::array<char, 1 << 16> buffer{};
+  while (count > 0) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), count));
+    const std::size_t got = reader.read(std::span<char>(buffer.data(), want));
+    if (got == 0) {
+      throw OciError("a blob ended before the offset an upload resumes from");
+    }
+    count -= got;
+  }
+}
+
+/// The offset after the last byte a `Range: 0-N` header says the registry holds.
+std::optional<std::uint64_t> held_bytes(const std::string& range) {
+  const auto dash = range.find('-');
+  if (dash == std::string::npos) {
+    return std::nullopt;
+  }
+  try {
+    return std::stoull(range.substr(dash + 1)) + 1;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+void RegistryClient::upload_chunked(const std::string& repository, const Descriptor& blob,
+                                    const std::function<std::unique_ptr<BlobReader>()>& open) {
+  const auto size = static_cast<std::uint64_t>(blob.size);
+  for (int session = 1;; ++session) {
+    std::string location;
+    try {
+      location = start_upload(repository, blob);
+      auto reader = open();
+      std::uint64_t offset = 0;
+      int failures = 0;
+      while (offset < size) {
+        const std::uint64_t chunk = std::min(options_.chunk_size, size - offset);
+        try {
+          ChunkReader body(*reader, chunk);
+          const auto sent = send({.method = "PATCH",
+                                  .url = location,
+                                  .headers = {"Content-Type: application/octet-stream",
+                                              "Content-Range: " + std::to_string(offset) + "-" +
+                                                  std::to_string(offset + chunk - 1)},
+                                  .upload = &body,
+                                  .upload_size = chunk},
+                                 repository, true);
+          if (sent.status != 202) {
+            fail(sent, "uploading a chunk of " + blob.digest.str(), repository);
+          }
+          // Always the newest Location: distribution signs the offset into it.
+          if (const auto next = sent.header("location"); !next.empty()) {
+            location = absolute(next);
+          }
+          offset += chunk;
+        } catch (const RegistryError& error) {
+          if (!error.transient() || ++failures >= options_.attempts) {
+            throw;
+          }
+          std::this_thread::sleep_for(options_.backoff * (1 << (failures - 1)));
+          // Ask how much arrived, and go on from there with a fresh reader. (distribution
+          // 2.8 instead invalidates a session that received part of a chunk; the 404 it
+          // answers here starts a new session below.)
+          const auto status = send({.url = location}, repository, true);
+          const auto held = held_bytes(status.header("range"));
+          if (status.status != 204 || !held || *held > size) {
+            fail(status, "resuming the upload of " + blob.digest.str(), repository);
+          }
+          if (const auto next = status.header("location"); !next.empty()) {
+            location = absolute(next);
+          }
+          offset = *held;
+          reader = open();
+          skip(*reader, offset);
+        }
+      }
+      // Let the verifying reader see the end, then close the session with the digest.
+      std::array<char, 1> end{};
+      (void)reader->read(end);
+      finish_upload(repository, blob, location, nullptr, 0);
+      return;
+    } catch (const RegistryError& error) {
+      if (!error.transient() && error.code() != "BLOB_UPLOAD_UNKNOWN" && error.status() != 404) {
+        throw;
+      }
+      if (session >= options_.attempts) {
+        throw;
+      }
+      std::this_thread::sleep_for(options_.backoff * (1 << (session - 1)));
     }
   }
 }

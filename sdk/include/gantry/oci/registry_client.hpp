@@ -35,6 +35,10 @@ class RegistryClient {
     std::optional<Credentials> credentials;
     int attempts = 4;
     std::chrono::milliseconds backoff{250};
+    /// Blobs up to this size go in one PUT; larger ones in PATCH chunks that resume
+    /// after a dropped connection.
+    std::uint64_t monolithic_limit = 128ULL << 20;
+    std::uint64_t chunk_size = 64ULL << 20;
   };
 
   /// A manifest as the registry serves it.
@@ -59,7 +63,9 @@ class RegistryClient {
   /// registry would rather have it uploaded (the session it opened is cancelled).
   [[nodiscard]] bool mount_blob(const std::string& repository, const std::string& from,
                                 const Digest& digest);
-  /// Uploads a blob (POST, then PUT ?digest= with the body). `open` makes a fresh reader
+  /// Uploads a blob: POST, then PUT ?digest= with the body; or, above monolithic_limit,
+  /// PATCH chunks, each to the Location the previous answer gave, resuming from the
+  /// offset the registry reports after a dropped connection. `open` makes a fresh reader
   /// for each attempt; the registry checks the digest too.
   void upload_blob(const std::string& repository, const Descriptor& blob,
                    const std::function<std::unique_ptr<BlobReader>()>& open);
@@ -87,6 +93,16 @@ class RegistryClient {
                             const std::string& refused = {});
   /// The URL of `path` on this registry, once ping() has chosen the scheme.
   std::string url(const std::string& path);
+  /// The absolute form of a Location header.
+  std::string absolute(const std::string& location);
+  void upload_monolithic(const std::string& repository, const Descriptor& blob,
+                         const std::function<std::unique_ptr<BlobReader>()>& open);
+  void upload_chunked(const std::string& repository, const Descriptor& blob,
+                      const std::function<std::unique_ptr<BlobReader>()>& open);
+  /// POST /blobs/uploads/: the new session's Location.
+  std::string start_upload(const std::string& repository, const Descriptor& blob);
+  void finish_upload(const std::string& repository, const Descriptor& blob, std::string location,
+                     BlobReader* body, std::uint64_t size);
   [[noreturn]] void fail(const HttpResponse& response, const std::string& what,
                          const std::string& repository) const;
 
