@@ -336,6 +336,36 @@ TEST_F(OciPushTest, AChunkedUploadCutMidwayCompletesWithAnIntactImage) {
   (void)pull_and_unpack(registry.host() + "/big:0.2");
 }
 
+TEST_F(OciPushTest, CopyingWithinARegistryMountsBlobsInsteadOfSendingThem) {
+  RegistryFixture registry;
+  write_test_archive(work_.path() / "app.rock", "0.2", {50000, 60000});
+  ASSERT_EQ(gantry({"copy", "--dest-tls-verify=false", "oci-archive:app.rock",
+                    "docker://" + registry.host() + "/team/app:0.2"})
+                .exit_code,
+            0);
+  const auto copied = gantry({"copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+                              "docker://" + registry.host() + "/team/app:0.2",
+                              "docker://" + registry.host() + "/prod/app:0.2"});
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  EXPECT_NE(copied.err.find("(0 blobs sent, 3 already there)"), std::string::npos) << copied.err;
+  EXPECT_NE(registry_digest(registry.host() + "/prod/app:0.2"), "");
+}
+
+TEST_F(OciPushTest, CredentialsComeFromRegistryAuthFileAndTheRuntimeAuthJson) {
+  RegistryFixture registry({.tls = true, .user = "ci", .password = "auth-file"});
+  write_test_archive(work_.path() / "app.rock", "0.2", {100});
+  const std::string auth = R"({"auths":{")" + registry.host() + R"(":{"auth":")" +
+                           oci::base64("ci:auth-file") + R"("}}})";
+  write_file(work_.path() / "custom-auth.json", auth);
+  const std::vector<std::string> push{"copy", "--dest-tls-verify=false", "oci-archive:app.rock",
+                                      "docker://" + registry.host() + "/app:0.2"};
+  EXPECT_EQ(gantry(push, {{"REGISTRY_AUTH_FILE", (work_.path() / "custom-auth.json").string()}})
+                .exit_code,
+            0);
+  write_file(work_.path() / "run" / "containers" / "auth.json", auth);
+  EXPECT_EQ(gantry(push).exit_code, 0);
+}
+
 TEST_F(OciPushTest, AChunkedUploadResumesFromWhatTheRegistryHolds) {
   RegistryFixture registry;
   const int registry_port = std::stoi(registry.host().substr(registry.host().rfind(':') + 1));
