@@ -6,7 +6,7 @@
 #include <cstring>
 #include <map>
 
-#include "child_process.hpp"
+#include "gantry/sdk/child_process.hpp"
 #include "gantry/sdk/description.hpp"
 #include "gantry/sdk/error.hpp"
 #include "gantry/sdk/promised_outputs.hpp"
@@ -14,22 +14,14 @@
 #include "gantry/sdk/value.hpp"
 #include "output_file.hpp"
 
-extern char** environ;  // NOLINT: POSIX declares it this way
-
 namespace gantry::exec {
 namespace {
 
-std::map<std::string, std::string> inherited_environment() {
-  std::map<std::string, std::string> env;
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-    const std::string_view text(*entry);
-    const auto equals = text.find('=');
-    if (equals != std::string_view::npos) {
-      env[std::string(text.substr(0, equals))] = std::string(text.substr(equals + 1));
-    }
-  }
-  return env;
-}
+using sdk::ChildProcess;
+using sdk::ChildSpec;
+using sdk::ExitStatus;
+using sdk::OutputStream;
+using sdk::resolve_executable;
 
 std::string quoted_command_line(const std::vector<std::string>& argv) {
   std::string line;
@@ -77,7 +69,7 @@ void ExecStep::run(sdk::Context& context) {
   const sdk::TemporaryDirectory scratch("gantry-exec-");
   const auto output_file = scratch.path() / "output";
 
-  auto env = inherited_environment();
+  auto env = sdk::environment_map();
   for (const auto& [name, value] : context.map("env")) {
     env[name] = value;
   }
@@ -91,9 +83,7 @@ void ExecStep::run(sdk::Context& context) {
   for (auto& arg : context.list("args")) {
     spec.argv.push_back(std::move(arg));
   }
-  for (const auto& [name, value] : env) {
-    spec.environment.push_back(name + "=" + value);
-  }
+  spec.environment = sdk::environment_strings(env);
   spec.workdir = workdir;
 
   context.throw_if_cancelled();

@@ -1,4 +1,4 @@
-#include "child_process.hpp"
+#include "gantry/sdk/child_process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -13,7 +13,9 @@
 
 #include "gantry/sdk/error.hpp"
 
-namespace gantry::exec {
+extern char** environ;  // NOLINT: POSIX declares it this way
+
+namespace gantry::sdk {
 namespace {
 
 constexpr std::size_t kMaxLine = 64 * 1024;
@@ -271,4 +273,42 @@ ExitStatus ChildProcess::wait(const LineHandler& on_line, const StopRequested& s
   return status;
 }
 
-}  // namespace gantry::exec
+CapturedRun run_captured(const ChildSpec& spec, const ChildProcess::StopRequested& stop_requested,
+                         const ChildProcess::LineHandler& on_line) {
+  CapturedRun run;
+  ChildProcess child(spec);
+  run.status = child.wait(
+      [&](OutputStream stream, std::string_view line) {
+        auto& text = stream == OutputStream::kStdout ? run.out : run.err;
+        text.append(line);
+        text.push_back('\n');
+        if (on_line) {
+          on_line(stream, line);
+        }
+      },
+      stop_requested);
+  return run;
+}
+
+std::map<std::string, std::string> environment_map() {
+  std::map<std::string, std::string> env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto equals = text.find('=');
+    if (equals != std::string_view::npos) {
+      env[std::string(text.substr(0, equals))] = std::string(text.substr(equals + 1));
+    }
+  }
+  return env;
+}
+
+std::vector<std::string> environment_strings(
+    const std::map<std::string, std::string>& environment) {
+  std::vector<std::string> strings;
+  for (const auto& [name, value] : environment) {
+    strings.push_back(name + "=" + value);
+  }
+  return strings;
+}
+
+}  // namespace gantry::sdk

@@ -5,11 +5,12 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace gantry::exec {
+namespace gantry::sdk {
 
 /// What to start: a resolved executable, its argv (argv[0] included), its whole
 /// environment as NAME=VALUE strings, and the directory it runs in.
@@ -58,10 +59,28 @@ class ChildProcess {
   bool reaped_ = false;
 };
 
+/// What a finished child wrote, and how it ended.
+struct CapturedRun {
+  ExitStatus status;
+  std::string out;
+  std::string err;
+};
+
+/// Runs a child to completion, collecting its stdout and stderr (each line is also given
+/// to `on_line`, when set). Stops it as ChildProcess::wait does.
+CapturedRun run_captured(const ChildSpec& spec, const ChildProcess::StopRequested& stop_requested,
+                         const ChildProcess::LineHandler& on_line = {});
+
+/// This process's environment.
+[[nodiscard]] std::map<std::string, std::string> environment_map();
+/// An environment map as execve takes it: NAME=VALUE strings.
+[[nodiscard]] std::vector<std::string> environment_strings(
+    const std::map<std::string, std::string>& environment);
+
 /// Finds `command` the way execvp would, on `path_variable` (a PATH value), relative to
 /// `workdir` when the command contains a '/'. Throws gantry::Error when it is not there.
 [[nodiscard]] std::filesystem::path resolve_executable(std::string_view command,
                                                        std::string_view path_variable,
                                                        const std::filesystem::path& workdir);
 
-}  // namespace gantry::exec
+}  // namespace gantry::sdk

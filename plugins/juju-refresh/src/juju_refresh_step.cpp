@@ -1,0 +1,351 @@
+#include "juju_refresh_step.hpp"
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "deployment_record.hpp"
+#include "duration.hpp"
+#include "gantry/oci/credentials.hpp"
+#include "gantry/oci/registry_client.hpp"
+#include "gantry/sdk/description.hpp"
+#include "gantry/sdk/error.hpp"
+#include "gantry/sdk/value.hpp"
+#include "juju_cli.hpp"
+#include "juju_status.hpp"
+#include "refresh_arguments.hpp"
+#include "stale_image_guard.hpp"
+
+namespace gantry::juju {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::optional<std::string> optional_string(const sdk::Context& context, const char* name) {
+  return context.has(name) ? std::optional<std::string>(context.string(name)) : std::nullopt;
+}
+
+/// Refuses with a diagnostic naming the parameter, then fails the step.
+[[noreturn]] void refuse(sdk::Context& context, const std::string& param,
+                         const std::string& summary, const std::string& resolution) {
+  v1::Diagnostic diagnostic;
+  diagnostic.set_severity(v1::SEVERITY_ERROR);
+  diagnostic.set_summary(summary);
+  diagnostic.set_detail(resolution);
+  diagnostic.set_param(param);
+  context.diagnostic(diagnostic);
+  throw Error(summary, resolution);
+}
+
+std::string model_name(const std::string& model) {
+  return model.empty() ? "the current model" : "model " + model;
+}
+
+RefreshRequest request_from(const sdk::Context& context) {
+  RefreshRequest request;
+  request.application = context.string("application");
+  if (context.has("path")) {
+    request.path = context.path("path").string();
+  }
+  for (const auto& resource : context.list("resource")) {
+    request.resources.push_back(split_resource(resource));
+  }
+  if (context.has("revision")) {
+    request.revision = context.integer("revision");
+  }
+  request.channel = optional_string(context, "channel");
+  request.switch_to = optional_string(context, "switch");
+  request.base = optional_string(context, "base");
+  request.trust = context.boolean("trust");
+  request.force_units = context.boolean("force-units");
+  return request;
+}
+
+/// The registry lookup behind the stale-image guard.
+DigestLookup registry_lookup(const sdk::Context& context) {
+  return [&context](const oci::ImageReference& reference) {
+    oci::RegistryClient::Options options;
+    options.tls_verify = context.boolean("registry-tls-verify");
+    options.attempts = 2;
+    options.credentials = context.has("registry-creds")
+                              ? oci::parse_creds_option(context.secret("registry-creds").reveal())
+                              : oci::find_credentials(reference.registry);
+    oci::RegistryClient client(reference.api_host(), options);
+    const auto digest = client.manifest_digest(reference.repository, reference.tag);
+    if (!digest) {
+      throw Error("the registry has no " + reference.str());
+    }
+    return *digest;
+  };
+}
+
+class Refresh {
+ public:
+  explicit Refresh(sdk::Context& context)
+      : context_(context),
+        request_(request_from(context)),
+        model_(context.has("model") ? context.string("model") : ""),
+        juju_(JujuCli::locate(optional_string(context, "juju"), context.working_directory()),
+              model_, [&context] { return context.cancelled(); }),
+        record_(context.working_directory() / ".gantry" / "deployments.json") {}
+
+  void run() {
+    check_combination(request_);
+    const auto& app = request_.application;
+    const auto before = application_status();
+    context_.info(app + " runs " + before.charm + " (revision " + std::to_string(before.charm_rev) +
+                  ", " + (before.charm_origin.empty() ? "unknown origin" : before.charm_origin) +
+                  "), " + std::to_string(before.units.size()) + " unit(s)");
+    if (before.charm_origin == "local" && !request_.path && !request_.switch_to) {
+      refuse(context_, "path",
+             app +
+                 " runs a charm deployed from a local path, so juju refresh needs the "
+                 "charm file",
+             "Pass --path ./" + (before.charm_name.empty() ? app : before.charm_name) +
+                 "_*.charm (with --resource for its image), as `juju refresh` requires.");
+    }
+    check_resources();
+
+    const auto args = refresh_arguments(request_);
+    const auto command = shell_words(juju_.command(args));
+    if (context_.boolean("dry-run")) {
+      context_.info("would run: " + command);
+      set_outputs(before.charm_rev);
+      return;
+    }
+    context_.info("running: " + command);
+    juju_.run(args, [this](sdk::OutputStream stream, std::string_view line) {
+      context_.log(
+          v1::LOG_LEVEL_INFO, line,
+          stream == sdk::OutputStream::kStdout ? v1::LOG_STREAM_STDOUT : v1::LOG_STREAM_STDERR);
+    });
+    remember_images();
+    const auto after = application_status();
+    if (context_.boolean("wait")) {
+      wait_until_settled(after.charm_rev);
+    }
+    set_outputs(after.charm_rev);
+  }
+
+ private:
+  ApplicationStatus application_status() {
+    auto status = find_application(juju_.status(request_.application), request_.application);
+    if (!status) {
+      refuse(context_, "application",
+             "application " + request_.application + " is not in " + model_name(model_),
+             "Check the name with `juju status`" +
+                 std::string(model_.empty() ? " (or pass --model)" : "") +
+                 ", or deploy it first with `juju deploy`.");
+    }
+    return *status;
+  }
+
+  void check_resources() {
+    if (request_.resources.empty()) {
+      return;
+    }
+    deployed_ = parse_resources(juju_.resources(request_.application));
+    const auto lookup = registry_lookup(context_);
+    for (const auto& [name, value] : request_.resources) {
+      const DeployedResource* resource = nullptr;
+      std::string names;
+      for (const auto& candidate : deployed_) {
+        names += (names.empty() ? "" : ", ") + candidate.name;
+        if (candidate.name == name) {
+          resource = &candidate;
+        }
+      }
+      if (resource == nullptr) {
+        refuse(context_, "resource",
+               "the charm of " + request_.application + " has no resource '" + name + "'",
+               "Its resources: " + (names.empty() ? std::string("none") : names) + ".");
+      }
+      if (resource->type != "oci-image") {
+        continue;
+      }
+      oci::ImageReference reference;
+      try {
+        reference = oci::ImageReference::parse(value);
+      } catch (const Error&) {
+        continue;  // a file of image details, not a registry reference
+      }
+      const auto deployed = record_.find(DeploymentRecord::key(model_, request_.application, name));
+      const auto verdict =
+          judge_image(request_.application, name, reference, deployed, resource->revision, lookup);
+      if (verdict.kind == ImageVerdict::Kind::kStale) {
+        refuse(context_, "resource", verdict.message,
+               "Bump `version` in rockcraft.yaml so that the image gets a new tag, or deploy it "
+               "by digest: --resource " +
+                   name + "=" + reference.pinned(*verdict.digest) +
+                   " (what oci-push outputs as `pinned`).");
+      }
+      if (verdict.kind == ImageVerdict::Kind::kUnknown) {
+        context_.warn(verdict.message);
+      }
+      if (verdict.digest) {
+        images_[name] = {value, verdict.digest->str(), ""};
+      }
+    }
+  }
+
+  /// Records the images deployed, with the revisions juju gave them.
+  void remember_images() {
+    if (images_.empty()) {
+      return;
+    }
+    for (const auto& resource : parse_resources(juju_.resources(request_.application))) {
+      const auto found = images_.find(resource.name);
+      if (found != images_.end()) {
+        found->second.juju_revision = resource.revision;
+        record_.set(DeploymentRecord::key(model_, request_.application, resource.name),
+                    found->second);
+      }
+    }
+    record_.save();
+  }
+
+  void wait_until_settled(long target_revision) {
+    const auto timeout = parse_duration(context_.string("timeout"));
+    const auto interval = parse_duration(context_.string("poll-interval"));
+    const auto deadline = Clock::now() + timeout;
+    std::map<std::string, std::string> seen;
+    while (true) {
+      const auto status = application_status();
+      const auto settling = assess(status, target_revision);
+      std::string waiting_on;
+      for (const auto& unit : status.units) {
+        const std::string state =
+            unit.workload + "/" + unit.agent +
+            (unit.workload_message.empty() ? "" : ": " + unit.workload_message);
+        if (seen[unit.name] != state) {
+          seen[unit.name] = state;
+          context_.info(unit.name + " " + state);
+        }
+        if (!(unit.workload == "active" && unit.agent == "idle" && unit.upgrading_from.empty())) {
+          waiting_on += (waiting_on.empty() ? "" : "; ") + unit.name + " is " + state;
+        }
+      }
+      context_.progress("units settled", settling.settled, status.units.size(), "units");
+      if (settling.state == Settling::State::kSettled) {
+        context_.info(request_.application + " settled on revision " +
+                      std::to_string(status.charm_rev));
+        return;
+      }
+      if (settling.state == Settling::State::kFailed) {
+        throw Error(settling.detail,
+                    "See `juju debug-log --include " + request_.application +
+                        "`. A 12-factor charm is blocked when migrate.sh fails: fix it, build "
+                        "again and refresh.");
+      }
+      if (Clock::now() >= deadline) {
+        throw Error(
+            "timed out after " + context_.string("timeout") + " waiting for " +
+                request_.application + " to settle" +
+                (waiting_on.empty() ? " on revision " + std::to_string(target_revision)
+                                    : ": " + waiting_on),
+            "Wait longer with --timeout, or look at `juju status " + request_.application + "`.");
+      }
+      for (auto slept = std::chrono::milliseconds(0); slept < interval;
+           slept += std::chrono::milliseconds(50)) {
+        context_.throw_if_cancelled();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+  }
+
+  void set_outputs(long revision) {
+    std::string resources;
+    for (const auto& [name, value] : request_.resources) {
+      resources += (resources.empty() ? "" : ",") + name + "=" + value;
+    }
+    context_.output("application", request_.application);
+    context_.output("revision", std::to_string(revision));
+    context_.output("resources", resources);
+  }
+
+  sdk::Context& context_;
+  RefreshRequest request_;
+  std::string model_;
+  JujuCli juju_;
+  DeploymentRecord record_;
+  std::vector<DeployedResource> deployed_;
+  std::map<std::string, DeployedImage> images_;
+};
+
+}  // namespace
+
+v1::StepDescription JujuRefreshStep::describe() const {
+  using sdk::bool_value;
+  using sdk::string_value;
+  return sdk::Description("juju-refresh", "1.0.0",
+                          "Refresh a Juju application with a new charm or image")
+      .param({.name = "application",
+              .type = v1::PARAM_TYPE_STRING,
+              .required = true,
+              .help = "The deployed application to refresh."})
+      .param({.name = "model",
+              .type = v1::PARAM_TYPE_STRING,
+              .help = "The model (default: juju's current model)."})
+      .param({.name = "path",
+              .type = v1::PARAM_TYPE_PATH,
+              .help = "A local .charm to refresh to (for charms deployed from a path)."})
+      .param({.name = "resource",
+              .type = v1::PARAM_TYPE_LIST,
+              .default_value = sdk::list_value({}),
+              .help = "NAME=VALUE resources, e.g. flask-app-image=localhost:32000/app@sha256:…"})
+      .param({.name = "revision",
+              .type = v1::PARAM_TYPE_INT,
+              .help = "A store charm revision to refresh to."})
+      .param({.name = "channel",
+              .type = v1::PARAM_TYPE_STRING,
+              .help = "A store channel to refresh from."})
+      .param({.name = "switch",
+              .type = v1::PARAM_TYPE_STRING,
+              .help = "Another charm to switch the application to."})
+      .param({.name = "base",
+              .type = v1::PARAM_TYPE_STRING,
+              .help = "The base to refresh to, e.g. ubuntu@22.04."})
+      .param({.name = "trust",
+              .type = v1::PARAM_TYPE_BOOL,
+              .default_value = bool_value(false),
+              .help = "Grant the charm access to cloud credentials."})
+      .param({.name = "force-units",
+              .type = v1::PARAM_TYPE_BOOL,
+              .default_value = bool_value(false),
+              .help = "Refresh units in error too."})
+      .param({.name = "wait",
+              .type = v1::PARAM_TYPE_BOOL,
+              .default_value = bool_value(false),
+              .help = "Wait until every unit is active and idle on the new charm."})
+      .param({.name = "timeout",
+              .type = v1::PARAM_TYPE_STRING,
+              .default_value = string_value("10m"),
+              .help = "How long --wait waits (90s, 10m…)."})
+      .param({.name = "poll-interval",
+              .type = v1::PARAM_TYPE_STRING,
+              .default_value = string_value("2s"),
+              .help = "How often --wait asks juju."})
+      .param({.name = "dry-run",
+              .type = v1::PARAM_TYPE_BOOL,
+              .default_value = bool_value(false),
+              .help = "Print the juju commands and change nothing."})
+      .param({.name = "juju",
+              .type = v1::PARAM_TYPE_STRING,
+              .help = "The juju client to run (default: $GANTRY_JUJU, then juju on PATH)."})
+      .param({.name = "registry-tls-verify",
+              .type = v1::PARAM_TYPE_BOOL,
+              .default_value = bool_value(true),
+              .help = "Verify the registry's certificate when checking image tags; false also "
+                      "allows plain http."})
+      .param({.name = "registry-creds",
+              .type = v1::PARAM_TYPE_STRING,
+              .help = "USER:PASSWORD for the registry the images are in.",
+              .secret = true})
+      .output("application", "The application refreshed.")
+      .output("revision", "Its charm revision afterwards.")
+      .output("resources", "The resources given, NAME=VALUE, comma-separated.");
+}
+
+void JujuRefreshStep::run(sdk::Context& context) { Refresh(context).run(); }
+
+}  // namespace gantry::juju
