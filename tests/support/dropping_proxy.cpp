@@ -8,19 +8,9 @@
 
 #include <array>
 
+#include "registry_fixture.hpp"
+
 namespace gantry::testing {
-namespace {
-
-sockaddr_in loopback(int port) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return address;
-}
-
-}  // namespace
-
 DroppingProxy::DroppingProxy(int target_port, std::string request_prefix, int request_number)
     : DroppingProxy(target_port, UINT64_MAX) {
   request_prefix_ = std::move(request_prefix);
@@ -32,7 +22,7 @@ DroppingProxy::DroppingProxy(int target_port, std::uint64_t drop_after)
   listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
   const int yes = 1;
   ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  auto address = loopback(0);
+  auto address = loopback_address(0);
   ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
   socklen_t length = sizeof address;
   ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
@@ -65,7 +55,7 @@ DroppingProxy::~DroppingProxy() {
 
 void DroppingProxy::serve(int client) {
   const int server = ::socket(AF_INET, SOCK_STREAM, 0);
-  auto address = loopback(target_port_);
+  auto address = loopback_address(target_port_);
   if (::connect(server, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     ::close(client);
     ::close(server);

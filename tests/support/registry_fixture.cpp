@@ -15,9 +15,7 @@
 #include "command.hpp"
 
 namespace gantry::testing {
-namespace {
-
-sockaddr_in loopback(int port) {
+sockaddr_in loopback_address(int port) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -25,11 +23,9 @@ sockaddr_in loopback(int port) {
   return address;
 }
 
-}  // namespace
-
 int free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  auto address = loopback(0);
+  auto address = loopback_address(0);
   ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
   socklen_t length = sizeof address;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
@@ -41,7 +37,7 @@ bool wait_for_port(int port) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (std::chrono::steady_clock::now() < deadline) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    auto address = loopback(port);
+    auto address = loopback_address(port);
     const bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
     ::close(fd);
     if (up) {

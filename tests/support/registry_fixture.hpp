@@ -1,5 +1,7 @@
 #pragma once
 
+#include <netinet/in.h>
+
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -42,6 +44,8 @@ class RegistryFixture {
   int pid_ = -1;
 };
 
+/// 127.0.0.1:port as a socket address.
+[[nodiscard]] sockaddr_in loopback_address(int port);
 /// A free TCP port on 127.0.0.1.
 [[nodiscard]] int free_port();
 /// Waits until something accepts connections on 127.0.0.1:port (false after 15 s).

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 #include "gantry/sdk/error.hpp"
 
@@ -100,6 +101,23 @@ void TarWriter::add_file(
   if (const auto tail = size % kBlock; tail != 0) {
     file_.write({kZeros.data(), kBlock - tail});
   }
+}
+
+void TarWriter::add_file_from_disk(const std::string& name, const std::filesystem::path& path,
+                                   std::uint32_t mode) {
+  add_file(
+      name, std::filesystem::file_size(path),
+      [&](const auto& write) {
+        std::ifstream in(path, std::ios::binary);
+        std::array<char, 1 << 16> buffer{};
+        while (in) {
+          in.read(buffer.data(), buffer.size());
+          if (in.gcount() > 0) {
+            write({buffer.data(), static_cast<std::size_t>(in.gcount())});
+          }
+        }
+      },
+      mode);
 }
 
 void TarWriter::finish() {

@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
+#include "gantry/archive/atomic_file.hpp"
 #include "gantry/oci/oci_error.hpp"
 
 namespace gantry::oci {
@@ -105,6 +107,15 @@ std::size_t VerifyingReader::read(std::span<char> buffer) {
     }
   }
   return got;
+}
+
+void save_blob(BlobReader& reader, const std::filesystem::path& target) {
+  archive::AtomicFile file(target);
+  std::array<char, 1 << 16> buffer{};
+  while (const std::size_t got = reader.read(buffer)) {
+    file.write({buffer.data(), got});
+  }
+  file.commit();
 }
 
 std::string read_all(BlobReader& reader, std::size_t limit) {

@@ -29,18 +29,6 @@ std::string docker_name(const ImageReference& reference) {
   return name + ":" + reference.tag;
 }
 
-void copy_file(const std::filesystem::path& file,
-               const std::function<void(std::string_view)>& write) {
-  std::ifstream in(file, std::ios::binary);
-  std::array<char, 1 << 16> buffer{};
-  while (in) {
-    in.read(buffer.data(), buffer.size());
-    if (in.gcount() > 0) {
-      write({buffer.data(), static_cast<std::size_t>(in.gcount())});
-    }
-  }
-}
-
 }  // namespace
 
 DaemonDestination::DaemonDestination(ImageReference reference, std::string docker_host)
@@ -97,13 +85,7 @@ void DaemonDestination::put_blob(const Descriptor& blob, const BlobOpener& open)
         "layer " + blob.digest.str() + " is zstd-compressed, which docker load cannot read",
         "Push this image to a registry instead, or rebuild it with gzip layers.");
   }
-  archive::AtomicFile file(staging_->path() / blob.digest.hex());
-  auto reader = open();
-  std::array<char, 1 << 16> buffer{};
-  while (const std::size_t got = reader->read(buffer)) {
-    file.write({buffer.data(), got});
-  }
-  file.commit();
+  save_blob(*open(), staging_->path() / blob.digest.hex());
 }
 
 Digest DaemonDestination::put_manifest(const std::string& bytes, const Descriptor& /*manifest*/) {
@@ -128,9 +110,7 @@ void DaemonDestination::commit() {
     archive::AtomicFile file(archive_path);
     archive::TarWriter tar(file, 0);
     const auto add_blob = [&](const Descriptor& blob, const std::string& name) {
-      const auto path = staging_->path() / blob.digest.hex();
-      tar.add_file(name, std::filesystem::file_size(path),
-                   [&](const auto& write) { copy_file(path, write); });
+      tar.add_file_from_disk(name, staging_->path() / blob.digest.hex());
     };
     add_blob(manifest_->config, manifest_->config.digest.hex() + ".json");
     for (const auto& layer : manifest_->layers) {

@@ -21,18 +21,6 @@ std::string read_text(const std::filesystem::path& file) {
   return text.str();
 }
 
-void copy_file_to(const std::filesystem::path& file,
-                  const std::function<void(std::string_view)>& write) {
-  std::ifstream in(file, std::ios::binary);
-  std::array<char, 1 << 16> buffer{};
-  while (in) {
-    in.read(buffer.data(), buffer.size());
-    if (in.gcount() > 0) {
-      write({buffer.data(), static_cast<std::size_t>(in.gcount())});
-    }
-  }
-}
-
 }  // namespace
 
 LayoutDestination::LayoutDestination(std::filesystem::path dir, std::string tag)
@@ -80,13 +68,7 @@ bool LayoutDestination::has_blob(const Descriptor& blob) {
 }
 
 void LayoutDestination::put_blob(const Descriptor& blob, const BlobOpener& open) {
-  archive::AtomicFile file(blob_file(blob.digest));
-  auto reader = open();
-  std::array<char, 1 << 16> buffer{};
-  while (const std::size_t got = reader->read(buffer)) {
-    file.write({buffer.data(), got});
-  }
-  file.commit();
+  save_blob(*open(), blob_file(blob.digest));
 }
 
 Digest LayoutDestination::put_manifest(const std::string& bytes, const Descriptor& manifest) {
@@ -144,11 +126,7 @@ void ArchiveDestination::commit() {
   std::sort(blobs.begin(), blobs.end());
   archive::AtomicFile file(archive_);
   archive::TarWriter tar(file, archive::reproducible_mtime());
-  const auto add = [&](const std::string& name) {
-    const auto path = dir / name;
-    tar.add_file(name, std::filesystem::file_size(path),
-                 [&](const auto& write) { copy_file_to(path, write); });
-  };
+  const auto add = [&](const std::string& name) { tar.add_file_from_disk(name, dir / name); };
   tar.add_directory("blobs");
   tar.add_directory("blobs/sha256");
   for (const auto& blob : blobs) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,9 @@ class TarWriter {
   void add_file(const std::string& name, std::uint64_t size,
                 const std::function<void(const std::function<void(std::string_view)>&)>& fill,
                 std::uint32_t mode = 0644);
+  /// A regular file with the content of `path` on disk.
+  void add_file_from_disk(const std::string& name, const std::filesystem::path& path,
+                          std::uint32_t mode = 0644);
   /// Writes the two zero blocks that end an archive.
   void finish();
 

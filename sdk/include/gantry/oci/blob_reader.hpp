@@ -73,6 +73,9 @@ class VerifyingReader final : public BlobReader {
   bool finished_ = false;
 };
 
+/// Writes everything `reader` gives to `target`, atomically (temporary name, renamed).
+void save_blob(BlobReader& reader, const std::filesystem::path& target);
+
 /// Reads a whole blob into memory (for manifests and configs; refuses more than `limit`).
 [[nodiscard]] std::string read_all(BlobReader& reader, std::size_t limit = 16 * 1024 * 1024);
 
