@@ -1,5 +1,6 @@
 #include "plugins/plugin_search_path.hpp"
 
+#include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
 
 namespace gantry::host {
@@ -28,6 +29,23 @@ PluginSearchPath plugin_search_path(const std::optional<std::string>& env_value,
     }
   }
   search.directories.push_back(bundled_dir);
+  // A directory named twice (GANTRY_PLUGIN_PATH set to the bundled one) is searched once,
+  // rather than refusing each of its plugins as a duplicate of itself.
+  std::vector<std::filesystem::path> unique;
+  for (const auto& directory : search.directories) {
+    std::error_code error;
+    const auto canonical = std::filesystem::weakly_canonical(directory, error);
+    const auto key = error ? directory.lexically_normal() : canonical;
+    const bool seen = std::any_of(unique.begin(), unique.end(), [&](const auto& known) {
+      std::error_code ignored;
+      const auto known_key = std::filesystem::weakly_canonical(known, ignored);
+      return (ignored ? known.lexically_normal() : known_key) == key;
+    });
+    if (!seen) {
+      unique.push_back(directory);
+    }
+  }
+  search.directories = std::move(unique);
   return search;
 }
 

@@ -3,26 +3,24 @@
 #include <unistd.h>
 
 #include "command.hpp"
+#include "gantry/sdk/temporary_directory.hpp"
 #include "gantry/sdk/testing/conformance.hpp"
 #include "gantry/sdk/value.hpp"
 #include "juju_refresh_step.hpp"
 
 namespace {
 
-/// The stand-in's state directory, answering status for `myapp`.
-const std::string& fake_juju_dir() {
-  static const std::string dir = [] {
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("gantry-juju-conformance-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(path);
+/// The stand-in's state directory, answering status for `myapp`; removed at exit.
+const std::filesystem::path& fake_juju_dir() {
+  static const gantry::sdk::TemporaryDirectory dir = [] {
+    gantry::sdk::TemporaryDirectory made("gantry-juju-conformance-");
     std::filesystem::copy_file(GANTRY_SOURCE_DIR
                                "/tests/integration/fixtures/juju/status-charmhub-r11.json",
-                               path / "status.json");
-    ::setenv("FAKE_JUJU_DIR", path.c_str(), 1);
-    std::atexit([] { std::filesystem::remove_all(fake_juju_dir()); });
-    return path.string();
+                               made.path() / "status.json");
+    ::setenv("FAKE_JUJU_DIR", made.path().c_str(), 1);
+    return made;
   }();
-  return dir;
+  return dir.path();
 }
 
 }  // namespace

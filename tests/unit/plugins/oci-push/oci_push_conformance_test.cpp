@@ -1,7 +1,6 @@
 // The SDK's conformance suite, run against the oci-push step: its example run copies a
 // local OCI layout into an archive.
-#include <unistd.h>
-
+#include "gantry/sdk/temporary_directory.hpp"
 #include "gantry/sdk/testing/conformance.hpp"
 #include "gantry/sdk/value.hpp"
 #include "oci_push_step.hpp"
@@ -11,14 +10,12 @@ namespace {
 
 /// A layout made once per test process, removed at exit.
 const std::filesystem::path& example_dir() {
-  static const auto dir = [] {
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("gantry-oci-push-conformance-" + std::to_string(::getpid()));
-    gantry::testing::write_test_layout(path / "layout", "0.2", {100});
-    std::atexit([] { std::filesystem::remove_all(example_dir()); });
-    return path;
+  static const gantry::sdk::TemporaryDirectory dir = [] {
+    gantry::sdk::TemporaryDirectory made("gantry-oci-push-conformance-");
+    gantry::testing::write_test_layout(made.path() / "layout", "0.2", {100});
+    return made;
   }();
-  return dir;
+  return dir.path();
 }
 
 }  // namespace

@@ -1,0 +1,289 @@
+#include "gantry/deb/repository_indexes.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "gantry/archive/atomic_file.hpp"
+#include "gantry/deb/deb_error.hpp"
+#include "gantry/deb/release_file.hpp"
+#include "gantry/deb/release_signature.hpp"
+#include "gantry/oci/digest.hpp"
+
+namespace gantry::deb {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Decompresses an index (xz, gzip or none) into `target`, atomically.
+void decompress(const fs::path& compressed, const fs::path& target, const std::string& label) {
+  std::unique_ptr<struct archive, decltype(&archive_read_free)> reader(archive_read_new(),
+                                                                       &archive_read_free);
+  archive_read_support_filter_all(reader.get());
+  archive_read_support_format_raw(reader.get());
+  struct archive_entry* entry = nullptr;
+  if (archive_read_open_filename(reader.get(), compressed.c_str(), 1 << 16) != ARCHIVE_OK ||
+      archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK) {
+    throw DebError("cannot read the index " + label + ": " + archive_error_string(reader.get()),
+                   "The repository's index is corrupt; try again later.");
+  }
+  archive::AtomicFile file(target);
+  std::array<char, 1 << 17> buffer{};
+  while (true) {
+    const auto got = archive_read_data(reader.get(), buffer.data(), buffer.size());
+    if (got < 0) {
+      throw DebError(
+          "cannot decompress the index " + label + ": " + archive_error_string(reader.get()),
+          "The repository's index is corrupt; try again later.");
+    }
+    if (got == 0) {
+      break;
+    }
+    file.write({buffer.data(), static_cast<std::size_t>(got)});
+  }
+  file.commit();
+}
+
+struct SourceState {
+  const AptSource* source = nullptr;
+  fs::path in_release;
+  fs::path release;
+  fs::path release_gpg;
+  ReleaseFile release_file;
+};
+
+struct IndexFile {
+  const AptSource* source = nullptr;
+  std::string path;  ///< relative to the Release file, e.g. main/binary-amd64/Packages.xz
+  IndexFileEntry entry;
+  fs::path cached;  ///< the decompressed index
+};
+
+std::string release_text(SourceState& state, bool has_in_release) {
+  const AptSource& source = *state.source;
+  const std::string label = source.label();
+  if (source.trusted) {
+    return has_in_release ? clearsigned_text(read_file(state.in_release), label)
+                          : read_file(state.release);
+  }
+  TrustedKeys keys{source.keyrings, source.inline_key};
+  if (keys.keyrings.empty() && keys.inline_key.empty()) {
+    keys.keyrings = default_keyrings();
+  }
+  return has_in_release ? verify_inline_signed(state.in_release, keys, label)
+                        : verify_detached(state.release, state.release_gpg, keys, label);
+}
+
+// The best compressed variant of `stem` the Release lists.
+std::optional<std::pair<std::string, IndexFileEntry>> pick_index(const ReleaseFile& release,
+                                                                 const std::string& stem) {
+  for (const char* suffix : {".xz", ".gz", ""}) {
+    if (const auto* entry = release.find(stem + suffix)) {
+      return std::pair{stem + suffix, *entry};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string clearsigned_text(const std::string& in_release, const std::string& label) {
+  std::istringstream lines(in_release);
+  std::string line;
+  std::string text;
+  enum class State { kBefore, kHeaders, kBody } state = State::kBefore;
+  while (std::getline(lines, line)) {
+    if (state == State::kBefore) {
+      if (line.starts_with("-----BEGIN PGP SIGNED MESSAGE-----")) {
+        state = State::kHeaders;
+      }
+    } else if (state == State::kHeaders) {
+      if (line.empty()) {
+        state = State::kBody;
+      }
+    } else if (line.starts_with("-----BEGIN PGP SIGNATURE-----")) {
+      return text;
+    } else {
+      text += (line.starts_with("- ") ? line.substr(2) : line) + "\n";
+    }
+  }
+  if (state == State::kBefore) {
+    return in_release;  // not signed at all
+  }
+  throw DebError("the InRelease of " + label + " is truncated",
+                 "Try again; if it persists, the repository is broken.");
+}
+
+std::string native_architecture() {
+  struct utsname name {};
+  ::uname(&name);
+  const std::string machine = name.machine;
+  if (machine == "x86_64") {
+    return "amd64";
+  }
+  if (machine == "aarch64") {
+    return "arm64";
+  }
+  if (machine.starts_with("armv7") || machine.starts_with("armv8l")) {
+    return "armhf";
+  }
+  if (machine == "ppc64le") {
+    return "ppc64el";
+  }
+  if (machine.starts_with("i") && machine.ends_with("86")) {
+    return "i386";
+  }
+  return machine;  // s390x, riscv64 are spelled the same
+}
+
+PackageIndex load_package_index(const std::vector<AptSource>& sources,
+                                const std::string& architecture, const fs::path& cache_dir,
+                                Downloader& downloader,
+                                const std::function<void(const std::string&)>& warn) {
+  const fs::path release_dir = cache_dir / "release";
+  const fs::path index_dir = cache_dir / "indexes";
+  fs::create_directories(release_dir);
+  fs::create_directories(index_dir);
+
+  std::vector<SourceState> states;
+  for (const auto& source : sources) {
+    if (!source.architectures.empty() &&
+        std::find(source.architectures.begin(), source.architectures.end(), architecture) ==
+            source.architectures.end()) {
+      continue;
+    }
+    SourceState state;
+    state.source = &source;
+    const std::string key = oci::sha256_of(source.release_base()).hex().substr(0, 32);
+    state.in_release = release_dir / (key + "-InRelease");
+    state.release = release_dir / (key + "-Release");
+    state.release_gpg = release_dir / (key + "-Release.gpg");
+    states.push_back(std::move(state));
+  }
+
+  // InRelease first, for every source at once; then Release + Release.gpg where missing.
+  std::vector<Download> in_releases;
+  for (const auto& state : states) {
+    in_releases.push_back({state.source->release_base() + "InRelease", state.in_release, "",
+                           std::nullopt, true, true});
+  }
+  const auto found = downloader.fetch(in_releases);
+  std::vector<Download> releases;
+  std::vector<std::size_t> without_in_release;
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    if (!found[i].found) {
+      without_in_release.push_back(i);
+      const auto& state = states[i];
+      releases.push_back(
+          {state.source->release_base() + "Release", state.release, "", std::nullopt, false, true});
+      releases.push_back({state.source->release_base() + "Release.gpg", state.release_gpg, "",
+                          std::nullopt, true, true});
+    }
+  }
+  const auto release_results = downloader.fetch(releases);
+  for (std::size_t i = 0; i < without_in_release.size(); ++i) {
+    auto& state = states[without_in_release[i]];
+    if (!release_results[2 * i + 1].found && !state.source->trusted) {
+      throw DebError("the repository " + state.source->label() +
+                         " is not signed (no InRelease, no Release.gpg)",
+                     "Sign it, or mark it [trusted=yes] if you trust every byte served from "
+                     "it (apt refuses unsigned repositories too).");
+    }
+  }
+
+  std::vector<IndexFile> indexes;
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    auto& state = states[i];
+    const bool has_in_release = found[i].found;
+    const std::string origin =
+        state.source->release_base() + (has_in_release ? "InRelease" : "Release");
+    state.release_file = parse_release(release_text(state, has_in_release), origin);
+    const auto& release = state.release_file;
+    std::vector<std::string> stems;
+    if (state.source->flat()) {
+      stems.emplace_back("Packages");
+    } else {
+      for (const auto& component : state.source->components) {
+        stems.push_back(component + "/binary-" + architecture + "/Packages");
+        // apt reads binary-all only from repositories that list "all" as an architecture.
+        const bool lists_all = std::find(release.architectures.begin(), release.architectures.end(),
+                                         "all") != release.architectures.end();
+        if (lists_all && !release.all_in_arch_indexes) {
+          stems.push_back(component + "/binary-all/Packages");
+        }
+      }
+    }
+    for (const auto& stem : stems) {
+      const auto picked = pick_index(release, stem);
+      if (!picked) {
+        if (!stem.ends_with("binary-all/Packages")) {
+          warn(state.source->label() + " has no " + stem + " (not built for " + architecture +
+               "?)");
+        }
+        continue;
+      }
+      const auto& [path, entry] = *picked;
+      indexes.push_back({state.source, path, entry, index_dir / entry.sha256});
+    }
+  }
+
+  std::vector<Download> index_downloads;
+  std::vector<const IndexFile*> to_decompress;
+  std::vector<std::string> plain_urls;
+  for (const auto& index : indexes) {
+    if (fs::exists(index.cached)) {
+      continue;
+    }
+    const auto& release = *std::find_if(states.begin(), states.end(),
+                                        [&](const auto& s) { return s.source == index.source; });
+    // By hash when the repository offers it: immune to a mirror updating mid-run.
+    const std::string plain = index.source->release_base() + index.path;
+    const bool by_hash = release.release_file.acquire_by_hash;
+    const std::string url = by_hash ? index.source->release_base() +
+                                          fs::path(index.path).parent_path().string() +
+                                          "/by-hash/SHA256/" + index.entry.sha256
+                                    : plain;
+    index_downloads.push_back({url, index.cached.string() + ".download", index.entry.sha256,
+                               index.entry.size, by_hash, false});
+    plain_urls.push_back(plain);
+    to_decompress.push_back(&index);
+  }
+  const auto fetched = downloader.fetch(index_downloads);
+  std::vector<Download> fallbacks;
+  for (std::size_t i = 0; i < fetched.size(); ++i) {
+    if (!fetched[i].found) {
+      auto fallback = index_downloads[i];
+      fallback.url = plain_urls[i];
+      fallback.optional = false;
+      fallbacks.push_back(fallback);
+    }
+  }
+  downloader.fetch(fallbacks);
+  for (const auto* index : to_decompress) {
+    const fs::path compressed = index->cached.string() + ".download";
+    decompress(compressed, index->cached, index->source->release_base() + index->path);
+    fs::remove(compressed);
+  }
+
+  PackageIndex package_index(architecture);
+  for (const auto& index : indexes) {
+    package_index.add(read_file(index.cached), index.source->uri,
+                      index.source->release_base() + index.path);
+  }
+  return package_index;
+}
+
+}  // namespace gantry::deb

@@ -1,0 +1,45 @@
+#include "gantry/deb/status_record.hpp"
+
+#include <array>
+
+#include "gantry/archive/atomic_file.hpp"
+#include "gantry/deb/control_file.hpp"
+
+namespace gantry::deb {
+namespace {
+
+bool is_download_field(std::string_view name) {
+  static constexpr std::array<std::string_view, 9> kDropped{
+      "Filename", "Size", "MD5sum", "SHA1", "SHA256", "SHA512", "Description-md5", "Tag", "Task"};
+  for (const auto dropped : kDropped) {
+    if (field_name_equal(name, dropped)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string status_stanza(const Package& package) {
+  std::string stanza;
+  const auto paragraphs = parse_control(package.stanza, package.id());
+  for (const auto& field : paragraphs.front().fields()) {
+    if (is_download_field(field.name)) {
+      continue;
+    }
+    stanza += std::string(field.name) + ":" + std::string(field.value) + "\n";
+    if (field_name_equal(field.name, "Package")) {
+      stanza += "Status: install ok installed\n";
+    }
+  }
+  return stanza;
+}
+
+void write_status_record(const std::filesystem::path& root, const Package& package) {
+  const auto directory = root / "var/lib/dpkg/status.d";
+  std::filesystem::create_directories(directory);
+  archive::write_file_atomically(directory / std::string(package.name), status_stanza(package));
+}
+
+}  // namespace gantry::deb
