@@ -211,6 +211,14 @@ class Resolver {
         std::string why;
         choice = candidate(relation, why);
         if (choice != nullptr) {
+          const auto chosen = chosen_.find(std::string(choice->name));
+          if (chosen != chosen_.end() && chosen->second != choice) {
+            throw DebError(chain_text(chain) + relation.str() + ": needs " + choice->id() +
+                               ", but " + chosen->second->id() + " is already chosen",
+                           "Pin one version of " + std::string(choice->name) +
+                               " that satisfies every package that needs it (--packages " +
+                               std::string(choice->name) + "=VERSION).");
+          }
           break;
         }
         reasons += (reasons.empty() ? "" : "; ") +
