@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -180,6 +181,21 @@ TEST_F(DebStageTest, OverHttpASecondRunDownloadsNoPackageAgain) {
   EXPECT_EQ(second_log.find("Packages"), std::string::npos) << second_log;
   EXPECT_NE(second_log.find("InRelease HTTP/1.1\" 304"), std::string::npos) << second_log;
   EXPECT_TRUE(fs::exists(into_ / "usr/bin/app"));
+}
+
+TEST_F(DebStageTest, AFileChangedInPlaceAfterStagingDoesNotLeakIntoTheNextStage) {
+  AptRepository repo;
+  publish_graph(repo);
+  auto result = stage({"--packages", "app"}, repo.sources_line(repo.file_uri()));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  {
+    // Staged files may be hard links into the cache: write into one in place.
+    std::ofstream(into_ / "usr/share/app/data.txt", std::ios::app) << "changed\n";
+  }
+  fs::remove_all(into_);
+  result = stage({"--packages", "app"}, repo.sources_line(repo.file_uri()));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(read_file(into_ / "usr/share/app/data.txt"), "data\n");
 }
 
 TEST_F(DebStageTest, ReleaseWithDetachedSignatureIsAccepted) {

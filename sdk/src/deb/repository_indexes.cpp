@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <sstream>
 
@@ -204,13 +205,21 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
     }
   }
 
+  // Signatures are checked by one gpgv per repository, all at once.
+  std::vector<std::future<ReleaseFile>> releases_checked;
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    releases_checked.push_back(std::async(std::launch::async, [&state = states[i],
+                                                               has = found[i].found] {
+      const std::string origin = state.source->release_base() + (has ? "InRelease" : "Release");
+      return parse_release(release_text(state, has), origin);
+    }));
+  }
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    states[i].release_file = releases_checked[i].get();
+  }
   std::vector<IndexFile> indexes;
   for (std::size_t i = 0; i < states.size(); ++i) {
     auto& state = states[i];
-    const bool has_in_release = found[i].found;
-    const std::string origin =
-        state.source->release_base() + (has_in_release ? "InRelease" : "Release");
-    state.release_file = parse_release(release_text(state, has_in_release), origin);
     const auto& release = state.release_file;
     std::vector<std::string> stems;
     if (state.source->flat()) {
@@ -280,8 +289,8 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
 
   PackageIndex package_index(architecture);
   for (const auto& index : indexes) {
-    package_index.add(read_file(index.cached), index.source->uri,
-                      index.source->release_base() + index.path);
+    package_index.add_file(index.cached, index.source->uri,
+                           index.source->release_base() + index.path);
   }
   return package_index;
 }

@@ -120,17 +120,12 @@ StageResult stage_packages(const StageRequest& request, const StageReporter& rep
     cached_debs.push_back({debs[i], std::string(packages[i]->sha256), packages[i]->id()});
   }
   UnpackedCache unpacked(cache_dir / "trees");
-  unpacked.prepare(
-      cached_debs, static_cast<int>(std::max(1U, std::thread::hardware_concurrency())),
+  StagingTree tree(root, reporter.warn);
+  unpacked.stage(
+      cached_debs, tree, static_cast<int>(std::max(1U, std::thread::hardware_concurrency())),
+      reporter.warn,
       [&](std::size_t done) { reporter.progress("unpack", done, packages.size(), "packages"); },
       reporter.cancelled);
-  StagingTree tree(root, reporter.warn);
-  for (const auto& deb : cached_debs) {
-    if (reporter.cancelled()) {
-      throw Cancelled();
-    }
-    unpacked.merge(deb, tree, reporter.warn);
-  }
   const auto summary = normalize_tree(root, reporter.warn);
   reporter.info("made " + std::to_string(summary.symlinks_made_relative) +
                 " symlinks relative, rewrote " + std::to_string(summary.shebangs_rewritten) +

@@ -244,6 +244,23 @@ void StagingTree::add_file_copy(std::string_view name, std::uint32_t mode, std::
   set_mtime(path, mtime);
 }
 
+void StagingTree::add_file_link(std::string_view name, std::uint32_t mode, std::int64_t mtime,
+                                const fs::path& source) {
+  const auto parts = checked(name);
+  if (parts.empty()) {
+    escape(name, "has no name");
+  }
+  const fs::path path = place(parts, name, false, true);
+  make_room(path, name);
+  if (::link(source.c_str(), path.c_str()) == 0) {
+    return;
+  }
+  if (errno != EXDEV && errno != EMLINK && errno != EPERM) {
+    fail_io(path, "link");
+  }
+  add_file_copy(name, mode, mtime, source);
+}
+
 void StagingTree::add_symlink(std::string_view name, const std::string& target,
                               std::int64_t mtime) {
   const auto parts = checked(name);

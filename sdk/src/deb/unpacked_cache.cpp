@@ -3,8 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
-#include <atomic>
+#include <condition_variable>
 #include <exception>
 #include <fstream>
 #include <map>
@@ -23,6 +24,51 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path warnings_file(const fs::path& tree) { return tree.string() + ".warnings"; }
+fs::path manifest_file(const fs::path& tree) { return tree.string() + ".files"; }
+
+// "SIZE MTIME MODE\tPATH" for every regular file of a tree: staged files are hard links
+// to these, so a file changed in place through a link is noticed before the tree is used
+// again.
+std::string manifest_of(const fs::path& tree) {
+  std::string manifest;
+  std::error_code error;
+  for (auto it = fs::recursive_directory_iterator(tree, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    struct stat status {};
+    if (::lstat(it->path().c_str(), &status) == 0 && S_ISREG(status.st_mode)) {
+      manifest += std::to_string(status.st_size) + " " + std::to_string(status.st_mtim.tv_sec) +
+                  " " + std::to_string(status.st_mode & 07777U) + "\t" +
+                  it->path().lexically_relative(tree).string() + "\n";
+    }
+  }
+  return manifest;
+}
+
+bool tree_intact(const fs::path& tree) {
+  std::ifstream manifest(manifest_file(tree));
+  if (!manifest || !fs::is_directory(tree)) {
+    return false;
+  }
+  for (std::string line; std::getline(manifest, line);) {
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos) {
+      return false;
+    }
+    struct stat status {};
+    if (::lstat((tree / line.substr(tab + 1)).c_str(), &status) != 0 ||
+        !S_ISREG(status.st_mode)) {
+      return false;
+    }
+    const std::string recorded = line.substr(0, tab);
+    const std::string current = std::to_string(status.st_size) + " " +
+                                std::to_string(status.st_mtim.tv_sec) + " " +
+                                std::to_string(status.st_mode & 07777U);
+    if (recorded != current) {
+      return false;
+    }
+  }
+  return true;
+}
 
 void unpack_one(const CachedDeb& deb, const fs::path& target) {
   sdk::TemporaryDirectory building(".unpacking-", target.parent_path());
@@ -31,71 +77,110 @@ void unpack_one(const CachedDeb& deb, const fs::path& target) {
   StagingTree tree(building.path(),
                    [&](const std::string& warning) { warnings += warning + "\n"; });
   unpack_deb(deb.file, tree, deb.label);
-  archive::write_file_atomically(warnings_file(target), warnings);
   ::chmod(building.path().c_str(), 0755);
+  const std::string manifest = manifest_of(building.path());
+  archive::write_file_atomically(warnings_file(target), warnings);
   std::error_code error;
+  fs::remove_all(target, error);
   fs::rename(building.path(), target, error);
-  if (error && !fs::exists(target)) {
+  if (error) {
     throw DebError("cannot store the unpacked " + deb.label + " in " + target.string() + ": " +
                        error.message(),
                    "Check the cache directory's permissions and free space.");
   }
+  // Last: a tree without its manifest is unpacked again.
+  archive::write_file_atomically(manifest_file(target), manifest);
 }
 
 }  // namespace
 
-void UnpackedCache::prepare(const std::vector<CachedDeb>& debs, int jobs,
-                            const std::function<void(std::size_t)>& on_unpacked,
-                            const std::function<bool()>& cancelled) {
+void UnpackedCache::stage(const std::vector<CachedDeb>& debs, StagingTree& tree, int jobs,
+                          const std::function<void(const std::string&)>& warn,
+                          const std::function<void(std::size_t)>& on_merged,
+                          const std::function<bool()>& cancelled) {
   fs::create_directories(dir_);
-  std::vector<const CachedDeb*> missing;
-  for (const auto& deb : debs) {
-    if (!fs::exists(tree_of(deb))) {
-      missing.push_back(&deb);
+  std::vector<char> ready(debs.size(), 0);
+  std::vector<std::size_t> missing;
+  for (std::size_t i = 0; i < debs.size(); ++i) {
+    ready[i] = tree_intact(tree_of(debs[i])) ? 1 : 0;
+    if (ready[i] == 0) {
+      missing.push_back(i);
     }
   }
-  std::atomic<std::size_t> next{0};
-  std::atomic<std::size_t> done{debs.size() - missing.size()};
+  // Largest first: the longest decompressions start early and the threads finish together.
+  std::stable_sort(missing.begin(), missing.end(), [&](std::size_t a, std::size_t b) {
+    std::error_code ignored;
+    return fs::file_size(debs[a].file, ignored) > fs::file_size(debs[b].file, ignored);
+  });
   std::mutex mutex;
+  std::condition_variable changed;
   std::exception_ptr failure;
-  const auto work = [&] {
+  bool stop = false;
+  std::size_t next = 0;
+  const auto unpack_work = [&] {
     while (true) {
-      const std::size_t index = next++;
-      if (index >= missing.size() || cancelled()) {
-        return;
-      }
+      std::size_t index = 0;
       {
         const std::lock_guard lock(mutex);
-        if (failure) {
+        if (stop || failure || next >= missing.size()) {
           return;
         }
+        index = missing[next++];
       }
       try {
-        unpack_one(*missing[index], tree_of(*missing[index]));
+        unpack_one(debs[index], tree_of(debs[index]));
         const std::lock_guard lock(mutex);
-        on_unpacked(++done);
+        ready[index] = 1;
       } catch (...) {
         const std::lock_guard lock(mutex);
         if (!failure) {
           failure = std::current_exception();
         }
       }
+      changed.notify_all();
     }
   };
-  const auto threads =
-      std::min<std::size_t>(static_cast<std::size_t>(std::max(jobs, 1)), missing.size());
   std::vector<std::jthread> workers;
-  for (std::size_t i = 1; i < threads; ++i) {
-    workers.emplace_back(work);
+  const auto threads = std::min<std::size_t>(static_cast<std::size_t>(std::max(jobs, 1)),
+                                             missing.size());
+  for (std::size_t i = 0; i < threads; ++i) {
+    workers.emplace_back(unpack_work);
   }
-  work();
-  workers.clear();
-  if (failure) {
-    std::rethrow_exception(failure);
+  const auto finish = [&] {
+    {
+      const std::lock_guard lock(mutex);
+      stop = true;
+    }
+    workers.clear();
+  };
+  try {
+    for (std::size_t i = 0; i < debs.size(); ++i) {
+      {
+        std::unique_lock lock(mutex);
+        changed.wait_for(lock, std::chrono::milliseconds(100),
+                         [&] { return ready[i] != 0 || failure; });
+        while (ready[i] == 0 && !failure) {
+          if (cancelled()) {
+            throw Cancelled();
+          }
+          changed.wait_for(lock, std::chrono::milliseconds(100),
+                           [&] { return ready[i] != 0 || failure; });
+        }
+        if (failure) {
+          std::rethrow_exception(failure);
+        }
+      }
+      if (cancelled()) {
+        throw Cancelled();
+      }
+      merge(debs[i], tree, warn);
+      on_merged(i + 1);
+    }
+  } catch (...) {
+    finish();
+    throw;
   }
-  if (cancelled()) {
-    throw Cancelled();
-  }
+  finish();
 }
 
 void UnpackedCache::merge(const CachedDeb& deb, StagingTree& tree,
@@ -108,15 +193,12 @@ void UnpackedCache::merge(const CachedDeb& deb, StagingTree& tree,
   std::map<std::pair<dev_t, ino_t>, std::string> seen_inodes;
   std::error_code error;
   for (auto it = fs::recursive_directory_iterator(root, error);
-       it != fs::recursive_directory_iterator(); it.increment(error)) {
-    if (error) {
-      break;
-    }
-    const std::string name = it->path().lexically_relative(root).string();
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     struct stat status {};
     if (::lstat(it->path().c_str(), &status) != 0) {
       continue;
     }
+    const std::string name = it->path().lexically_relative(root).string();
     if (S_ISDIR(status.st_mode)) {
       tree.add_directory(name, status.st_mode & 07777U);
     } else if (S_ISLNK(status.st_mode)) {
@@ -133,13 +215,13 @@ void UnpackedCache::merge(const CachedDeb& deb, StagingTree& tree,
         }
         seen_inodes[key] = name;
       }
-      tree.add_file_copy(name, status.st_mode & 07777U, status.st_mtim.tv_sec, it->path());
+      tree.add_file_link(name, status.st_mode & 07777U, status.st_mtim.tv_sec, it->path());
     }
   }
   if (error) {
-    throw DebError(
-        "cannot read the unpacked " + deb.label + " in " + root.string() + ": " + error.message(),
-        "Remove the cache directory " + root.parent_path().string() + " and try again.");
+    throw DebError("cannot read the unpacked " + deb.label + " in " + root.string() + ": " +
+                       error.message(),
+                   "Remove the cache directory " + dir_.string() + " and try again.");
   }
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "gantry/deb/control_file.hpp"
@@ -43,25 +43,42 @@ struct Provider {
 
 /// Every package of the wanted architecture (and Architecture: all) from a set of
 /// Packages files. Lookups by name give every version, highest first.
+///
+/// Like apt's binary cache, the index keeps a compact table per Packages file (name,
+/// version, architecture, Provides, and where the stanza is) and parses a package's
+/// stanza only when a lookup reaches it, so that loading tens of thousands of packages
+/// costs little more than reading a table. Lookups fill caches: not for concurrent use.
 class PackageIndex {
  public:
-  explicit PackageIndex(std::string architecture) : architecture_(std::move(architecture)) {}
+  explicit PackageIndex(std::string architecture);
+  ~PackageIndex();
+  PackageIndex(PackageIndex&&) noexcept;
+  PackageIndex& operator=(PackageIndex&&) = delete;
+  PackageIndex(const PackageIndex&) = delete;
+  PackageIndex& operator=(const PackageIndex&) = delete;
 
-  /// Adds the packages of one Packages file. `repository` is the URI its Filename fields
-  /// are relative to; `origin` names it in errors.
+  /// Adds the packages of a Packages file's text. `repository` is the URI its Filename
+  /// fields are relative to; `origin` names it in errors.
   void add(std::string text, std::string repository, const std::string& origin);
+  /// The same for a Packages file on disk, mapped rather than read; its table is kept in
+  /// `file`.table, made on first use (the file is never changed once cached).
+  void add_file(const std::filesystem::path& file, std::string repository,
+                const std::string& origin);
 
   [[nodiscard]] const std::vector<const Package*>& versions(std::string_view name) const;
   [[nodiscard]] const std::vector<Provider>& providers(std::string_view name) const;
   [[nodiscard]] const std::string& architecture() const { return architecture_; }
-  [[nodiscard]] std::size_t size() const { return packages_.size(); }
+  /// How many packages of the architecture (and "all") the index holds.
+  [[nodiscard]] std::size_t size() const;
 
  private:
+  struct State;
+  void index_entries(std::size_t first);
   std::string architecture_;
-  std::deque<std::string> texts_;
-  std::deque<Package> packages_;
-  std::unordered_map<std::string_view, std::vector<const Package*>> by_name_;
-  std::unordered_map<std::string, std::vector<Provider>> provided_;
+  std::unique_ptr<State> state_;
 };
+
+/// The table PackageIndex keeps for a Packages file's text (exposed for tests).
+[[nodiscard]] std::string package_table(std::string_view packages_text, const std::string& origin);
 
 }  // namespace gantry::deb

@@ -29,6 +29,11 @@ class StagingTree {
   /// Writes a regular file with the content of `source` (an in-kernel copy).
   void add_file_copy(std::string_view name, std::uint32_t mode, std::int64_t mtime,
                      const std::filesystem::path& source);
+  /// Hard-links `source` (a file outside the tree, e.g. in a cache) at `name`, or copies it
+  /// when it is on another filesystem. The tree never writes into an existing file (it
+  /// replaces it), so the link is never written through by the tree itself.
+  void add_file_link(std::string_view name, std::uint32_t mode, std::int64_t mtime,
+                     const std::filesystem::path& source);
   void add_symlink(std::string_view name, const std::string& target, std::int64_t mtime);
   void add_hardlink(std::string_view name, std::string_view existing);
 
