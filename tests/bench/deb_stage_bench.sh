@@ -19,15 +19,7 @@ work=$(mktemp -d /var/tmp/gantry-deb-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 unset GANTRY_PLUGIN_PATH
 
-seconds() {  # runs a command, prints its wall time in seconds
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc
-}
-median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
-ratio() { echo "scale=3; $1 / $2" | bc; }
+source "$root/tests/bench/timing.sh"
 
 stage_gantry() {
   "$gantry" deb-stage --packages "$packages" --into "$work/gantry-root" \

@@ -37,14 +37,7 @@ YAML
 }
 stop_registry() { kill "$registry_pid"; wait "$registry_pid" 2>/dev/null || true; registry_pid=""; }
 
-seconds() {  # runs a command, prints its wall time in seconds
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc
-}
-median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+source "$root/tests/bench/timing.sh"
 push_gantry() { seconds "$gantry" copy -q --dest-tls-verify=false "oci-archive:$work/app.rock" "docker://127.0.0.1:$port/app:0.2"; }
 push_skopeo() { seconds skopeo --insecure-policy copy -q --dest-tls-verify=false "oci-archive:$work/app.rock" "docker://127.0.0.1:$port/app:0.2"; }
 

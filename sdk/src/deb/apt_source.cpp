@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "file_text.hpp"
 #include "gantry/deb/control_file.hpp"
 #include "gantry/deb/deb_error.hpp"
 
@@ -11,17 +12,6 @@ namespace gantry::deb {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw DebError("cannot read the apt sources file " + file.string(),
-                   "Check that it exists and is readable.");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::vector<std::string> split_list(std::string_view value, char separator) {
   std::vector<std::string> items;
@@ -240,7 +230,7 @@ std::vector<AptSource> parse_deb822_sources(const std::string& text, const std::
 }
 
 std::vector<AptSource> load_sources_file(const fs::path& file) {
-  const std::string text = read_text(file);
+  const std::string text = file_text(file, "the apt sources file");
   if (file.extension() == ".sources") {
     return parse_deb822_sources(text, file.string());
   }

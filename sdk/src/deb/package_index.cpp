@@ -13,6 +13,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "file_text.hpp"
 #include "gantry/archive/atomic_file.hpp"
 #include "gantry/deb/deb_error.hpp"
 #include "gantry/deb/relation.hpp"
@@ -67,7 +68,8 @@ class MappedFile {
   MappedFile& operator=(const MappedFile&) = delete;
 
   [[nodiscard]] std::string_view text() const {
-    return data_ == nullptr ? std::string_view() : std::string_view(static_cast<char*>(data_), size_);
+    return data_ == nullptr ? std::string_view()
+                            : std::string_view(static_cast<char*>(data_), size_);
   }
 
  private:
@@ -239,8 +241,8 @@ void load_table(std::string_view table, std::uint32_t source, const std::string&
     std::size_t start = 0;
     for (std::size_t i = 0; i < columns.size(); ++i) {
       const auto tab = i + 1 < columns.size() ? line.find('\t', start) : std::string_view::npos;
-      columns[i] = line.substr(start, tab == std::string_view::npos ? line.size() - start
-                                                                      : tab - start);
+      columns[i] =
+          line.substr(start, tab == std::string_view::npos ? line.size() - start : tab - start);
       start = tab == std::string_view::npos ? line.size() : tab + 1;
     }
     if (columns[2] != architecture && columns[2] != "all") {
@@ -276,10 +278,7 @@ void PackageIndex::add_file(const fs::path& file, std::string repository,
   const fs::path table_file = file.string() + ".table";
   std::string table;
   if (fs::exists(table_file)) {
-    std::ifstream in(table_file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    table = text.str();
+    table = file_text(table_file, "the package table");
   } else {
     table = package_table(source.text(), origin);
     archive::write_file_atomically(table_file, table);
@@ -348,9 +347,7 @@ const std::vector<Provider>& PackageIndex::providers(std::string_view name) cons
   return state.providers.emplace(key, std::move(providers)).first->second;
 }
 
-std::string Package::url() const {
-  return std::string(repository) + "/" + std::string(filename);
-}
+std::string Package::url() const { return std::string(repository) + "/" + std::string(filename); }
 
 std::string Package::id() const { return std::string(name) + "=" + std::string(version); }
 

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "file_text.hpp"
 #include "gantry/archive/atomic_file.hpp"
 #include "gantry/deb/deb_error.hpp"
 #include "gantry/sdk/child_process.hpp"
@@ -13,13 +14,6 @@ namespace gantry::deb {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 int base64_value(char c) {
   if (c >= 'A' && c <= 'Z') {
@@ -102,7 +96,7 @@ std::vector<fs::path> keyring_files(const TrustedKeys& keys, const fs::path& scr
       throw DebError("the keyring " + keyring.string() + " for " + label + " does not exist",
                      "Install the repository's keyring package, or fix Signed-By.");
     }
-    const std::string bytes = read_file(keyring);
+    const std::string bytes = file_text(keyring);
     if (is_armored(bytes)) {
       write_binary(bytes);
     } else {
@@ -161,7 +155,7 @@ std::string run_gpgv(const TrustedKeys& keys, const std::vector<std::string>& fi
                    "yourself, sign it again. Only mark it [trusted=yes] if you trust every "
                    "byte served from it.");
   }
-  return want_content ? read_file(content) : std::string();
+  return want_content ? file_text(content) : std::string();
 }
 
 }  // namespace
@@ -179,7 +173,7 @@ std::string verify_inline_signed(const fs::path& in_release, const TrustedKeys& 
 std::string verify_detached(const fs::path& release, const fs::path& signature,
                             const TrustedKeys& keys, const std::string& label) {
   run_gpgv(keys, {signature.string(), release.string()}, label, false);
-  return read_file(release);
+  return file_text(release);
 }
 
 }  // namespace gantry::deb

@@ -11,6 +11,7 @@
 #include <memory>
 #include <sstream>
 
+#include "file_text.hpp"
 #include "gantry/archive/atomic_file.hpp"
 #include "gantry/deb/deb_error.hpp"
 #include "gantry/deb/release_file.hpp"
@@ -21,13 +22,6 @@ namespace gantry::deb {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Decompresses an index (xz, gzip or none) into `target`, atomically.
 void decompress(const fs::path& compressed, const fs::path& target, const std::string& label) {
@@ -77,8 +71,8 @@ std::string release_text(SourceState& state, bool has_in_release) {
   const AptSource& source = *state.source;
   const std::string label = source.label();
   if (source.trusted) {
-    return has_in_release ? clearsigned_text(read_file(state.in_release), label)
-                          : read_file(state.release);
+    return has_in_release ? clearsigned_text(file_text(state.in_release), label)
+                          : file_text(state.release);
   }
   TrustedKeys keys{source.keyrings, source.inline_key};
   if (keys.keyrings.empty() && keys.inline_key.empty()) {
@@ -208,11 +202,11 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
   // Signatures are checked by one gpgv per repository, all at once.
   std::vector<std::future<ReleaseFile>> releases_checked;
   for (std::size_t i = 0; i < states.size(); ++i) {
-    releases_checked.push_back(std::async(std::launch::async, [&state = states[i],
-                                                               has = found[i].found] {
-      const std::string origin = state.source->release_base() + (has ? "InRelease" : "Release");
-      return parse_release(release_text(state, has), origin);
-    }));
+    releases_checked.push_back(
+        std::async(std::launch::async, [&state = states[i], has = found[i].found] {
+          const std::string origin = state.source->release_base() + (has ? "InRelease" : "Release");
+          return parse_release(release_text(state, has), origin);
+        }));
   }
   for (std::size_t i = 0; i < states.size(); ++i) {
     states[i].release_file = releases_checked[i].get();

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "file_text.hpp"
 #include "gantry/deb/deb_error.hpp"
 #include "gantry/deb/repository_indexes.hpp"
 #include "gantry/deb/resolver.hpp"
@@ -20,16 +21,6 @@ namespace gantry::deb {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw DebError("cannot read " + path.string(), "Check that the file exists and is readable.");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool empty_or_missing(const fs::path& dir) {
   std::error_code error;
@@ -67,8 +58,8 @@ StageResult stage_packages(const StageRequest& request, const StageReporter& rep
 
   ResolveRequest resolve_request{request.packages, request.exclude, {}};
   if (request.base_status) {
-    resolve_request.installed =
-        read_dpkg_status(read_file(*request.base_status), request.base_status->string());
+    resolve_request.installed = read_dpkg_status(
+        file_text(*request.base_status, "the dpkg status file"), request.base_status->string());
   }
   const auto packages = resolve(index, resolve_request);
   reporter.info("resolved " + std::to_string(packages.size()) + " packages");

@@ -55,8 +55,7 @@ bool tree_intact(const fs::path& tree) {
       return false;
     }
     struct stat status {};
-    if (::lstat((tree / line.substr(tab + 1)).c_str(), &status) != 0 ||
-        !S_ISREG(status.st_mode)) {
+    if (::lstat((tree / line.substr(tab + 1)).c_str(), &status) != 0 || !S_ISREG(status.st_mode)) {
       return false;
     }
     const std::string recorded = line.substr(0, tab);
@@ -141,8 +140,8 @@ void UnpackedCache::stage(const std::vector<CachedDeb>& debs, StagingTree& tree,
     }
   };
   std::vector<std::jthread> workers;
-  const auto threads = std::min<std::size_t>(static_cast<std::size_t>(std::max(jobs, 1)),
-                                             missing.size());
+  const auto threads =
+      std::min<std::size_t>(static_cast<std::size_t>(std::max(jobs, 1)), missing.size());
   for (std::size_t i = 0; i < threads; ++i) {
     workers.emplace_back(unpack_work);
   }
@@ -219,9 +218,9 @@ void UnpackedCache::merge(const CachedDeb& deb, StagingTree& tree,
     }
   }
   if (error) {
-    throw DebError("cannot read the unpacked " + deb.label + " in " + root.string() + ": " +
-                       error.message(),
-                   "Remove the cache directory " + dir_.string() + " and try again.");
+    throw DebError(
+        "cannot read the unpacked " + deb.label + " in " + root.string() + ": " + error.message(),
+        "Remove the cache directory " + dir_.string() + " and try again.");
   }
 }
 
