@@ -41,8 +41,17 @@ class Resolver {
   std::vector<const Package*> run() {
     for (const auto& wanted : request_.packages) {
       const auto equals = wanted.find('=');
-      const std::string name = wanted.substr(0, equals);
+      std::string name = wanted.substr(0, equals);
       const std::string version = equals == std::string::npos ? "" : wanted.substr(equals + 1);
+      if (const auto colon = name.find(':'); colon != std::string::npos) {
+        const std::string arch = name.substr(colon + 1);
+        if (arch != index_.architecture() && arch != "native" && arch != "all") {
+          throw DebError(
+              wanted + ": gantry stages one architecture (" + index_.architecture() + ") at a time",
+              "Run deb-stage with --arch " + arch + " for " + arch + " packages.");
+        }
+        name.resize(colon);
+      }
       visit(requested(name, version), {});
     }
     return order_;

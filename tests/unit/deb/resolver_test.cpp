@@ -101,6 +101,15 @@ TEST_F(ResolverTest, HonoursPinsAndReportsConflicts) {
             std::string::npos);
 }
 
+TEST_F(ResolverTest, AcceptsTheNativeArchitectureInARequestAndRefusesAForeignOne) {
+  add(stanza("lib", "1"));
+  EXPECT_EQ(resolved({{"lib:amd64"}, {}, {}}), (std::vector<std::string>{"lib=1"}));
+  EXPECT_EQ(resolved({{"lib:native=1"}, {}, {}}), (std::vector<std::string>{"lib=1"}));
+  EXPECT_NE(
+      failure({{"lib:i386"}, {}, {}}).find("lib:i386: gantry stages one architecture (amd64)"),
+      std::string::npos);
+}
+
 TEST_F(ResolverTest, ShowsTheChainToWhatIsMissing) {
   add(stanza("python3-flask", "2", "Depends: python3-werkzeug\n") +
       stanza("python3-werkzeug", "2", "Depends: libjs-jquery\n"));
