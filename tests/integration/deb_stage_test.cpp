@@ -129,6 +129,22 @@ TEST_F(DebStageTest, StagesTheDependsClosureFromASignedFileRepository) {
   EXPECT_EQ(status.find("Filename:"), std::string::npos);
 }
 
+TEST_F(DebStageTest, ReadsEveryDataCompressionDpkgDebWrites) {
+  AptRepository repo;
+  for (const auto* compression : {"xz", "gzip", "zstd", "none"}) {
+    repo.add({.name = std::string("packed-") + compression,
+              .files = {{std::string("usr/share/") + compression, compression}},
+              .compression = compression});
+  }
+  repo.publish();
+  const auto result = stage({"--packages", "packed-xz,packed-gzip,packed-zstd,packed-none"},
+                            repo.sources_line(repo.file_uri()));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  for (const auto* compression : {"xz", "gzip", "zstd", "none"}) {
+    EXPECT_EQ(read_file(into_ / "usr/share" / compression), compression);
+  }
+}
+
 TEST_F(DebStageTest, PinsExcludesAndBaseStatusPruneTheClosure) {
   AptRepository repo;
   publish_graph(repo);

@@ -61,7 +61,8 @@ fs::path AptRepository::add(const TestPackage& package) {
   std::replace(arch_suffix.begin(), arch_suffix.end(), ':', '%');
   const fs::path deb =
       root_ / "pool" / (package.name + "_" + arch_suffix + "_" + package.architecture + ".deb");
-  must_run({.argv = {"dpkg-deb", "--root-owner-group", "--build", build.string(), deb.string()}});
+  must_run({.argv = {"dpkg-deb", "--root-owner-group", "-Z" + package.compression, "--build",
+                     build.string(), deb.string()}});
   return deb;
 }
 

@@ -19,6 +19,7 @@ struct TestPackage {
   std::map<std::string, std::string> fields{};    ///< Depends, Provides, Multi-Arch, ...
   std::map<std::string, std::string> files{};     ///< path in the package -> content
   std::map<std::string, std::string> symlinks{};  ///< path -> target
+  std::string compression = "xz";                 ///< dpkg-deb -Z: xz, gzip, zstd, none
 };
 
 /// A signed apt repository built the way Debian builds one, with the real tools: .debs
