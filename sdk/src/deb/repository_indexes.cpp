@@ -125,7 +125,7 @@ std::string clearsigned_text(const std::string& in_release, const std::string& l
 std::string native_architecture() {
   struct utsname name {};
   ::uname(&name);
-  const std::string machine = name.machine;
+  std::string machine = name.machine;
   if (machine == "x86_64") {
     return "amd64";
   }
@@ -171,6 +171,7 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
 
   // InRelease first, for every source at once; then Release + Release.gpg where missing.
   std::vector<Download> in_releases;
+  in_releases.reserve(states.size());
   for (const auto& state : states) {
     in_releases.push_back({state.source->release_base() + "InRelease", state.in_release, "",
                            std::nullopt, true, true});

@@ -1,6 +1,7 @@
 #include "gantry/deb/resolver.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
@@ -11,8 +12,8 @@ namespace gantry::deb {
 namespace {
 
 int priority_rank(std::string_view priority) {
-  static const std::vector<std::string_view> kOrder{"required", "important", "standard", "optional",
-                                                    "extra"};
+  static constexpr std::array<std::string_view, 5> kOrder{"required", "important", "standard",
+                                                          "optional", "extra"};
   const auto found = std::find(kOrder.begin(), kOrder.end(), priority);
   return static_cast<int>(found - kOrder.begin());
 }
