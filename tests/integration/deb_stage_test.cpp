@@ -11,6 +11,7 @@
 
 #include "apt_repository.hpp"
 #include "command.hpp"
+#include "dropping_proxy.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 
 namespace gantry::testing {
@@ -197,6 +198,19 @@ TEST_F(DebStageTest, OverHttpASecondRunDownloadsNoPackageAgain) {
   EXPECT_EQ(second_log.find("Packages"), std::string::npos) << second_log;
   EXPECT_NE(second_log.find("InRelease HTTP/1.1\" 304"), std::string::npos) << second_log;
   EXPECT_TRUE(fs::exists(into_ / "usr/bin/app"));
+}
+
+TEST_F(DebStageTest, ADroppedConnectionIsRetried) {
+  AptRepository repo;
+  publish_graph(repo);
+  const std::string uri = repo.serve();
+  const int port = std::stoi(uri.substr(uri.rfind(':') + 1));
+  DroppingProxy proxy(port, "GET /pool/app_1.0_amd64.deb", 1);
+  const auto result = stage({"--packages", "app"},
+                            repo.sources_line("http://127.0.0.1:" + std::to_string(proxy.port())));
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_EQ(proxy.drops(), 1);
+  EXPECT_EQ(read_file(into_ / "usr/share/app/data.txt"), "data\n");
 }
 
 TEST_F(DebStageTest, AFileChangedInPlaceAfterStagingDoesNotLeakIntoTheNextStage) {
