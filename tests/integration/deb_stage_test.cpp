@@ -228,6 +228,22 @@ TEST_F(DebStageTest, AFileChangedInPlaceAfterStagingDoesNotLeakIntoTheNextStage)
   EXPECT_EQ(read_file(into_ / "usr/share/app/data.txt"), "data\n");
 }
 
+TEST_F(DebStageTest, ACorruptCachedDebIsFetchedAgain) {
+  AptRepository repo;
+  publish_graph(repo);
+  auto result = stage({"--packages", "base-tool"}, repo.sources_line(repo.file_uri()));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  for (const auto& entry : fs::directory_iterator(cache_ / "debs")) {
+    const auto size = fs::file_size(entry.path());
+    write_file(entry.path(), std::string(size, '\0'));  // same size, wrong bytes
+  }
+  fs::remove_all(cache_ / "trees");
+  fs::remove_all(into_);
+  result = stage({"--packages", "base-tool"}, repo.sources_line(repo.file_uri()));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(read_file(into_ / "usr/bin/base"), "b");
+}
+
 TEST_F(DebStageTest, ReleaseWithDetachedSignatureIsAccepted) {
   AptRepository repo;
   publish_graph(repo);

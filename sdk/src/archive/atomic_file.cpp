@@ -13,7 +13,8 @@
 
 namespace gantry::archive {
 
-AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
+AtomicFile::AtomicFile(std::filesystem::path target, Durability durability)
+    : target_(std::move(target)), durability_(durability) {
   const auto dir = target_.has_parent_path() ? target_.parent_path() : std::filesystem::path(".");
   std::string pattern = (dir / ("." + target_.filename().string() + ".tmp-XXXXXX")).string();
   std::vector<char> name(pattern.begin(), pattern.end());
@@ -31,7 +32,8 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : target_(std::move(other.target_)),
       temporary_(std::move(other.temporary_)),
       fd_(other.fd_),
-      written_(other.written_) {
+      written_(other.written_),
+      durability_(other.durability_) {
   other.fd_ = -1;
   other.temporary_.clear();
 }
@@ -61,11 +63,14 @@ void AtomicFile::write(std::string_view bytes) {
 }
 
 void AtomicFile::commit() {
-  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
-    fd_ = -1;
-    throw Error("cannot write " + target_.string() + ": " + std::strerror(errno));
-  }
+  const bool synced = durability_ == Durability::kUnsynced || ::fsync(fd_) == 0;
+  const int sync_error = errno;
+  const bool closed = ::close(fd_) == 0;
   fd_ = -1;
+  if (!synced || !closed) {
+    throw Error("cannot write " + target_.string() + ": " +
+                std::strerror(synced ? errno : sync_error));
+  }
   if (::rename(temporary_.c_str(), target_.c_str()) != 0) {
     throw Error("cannot move " + temporary_.string() + " to " + target_.string() + ": " +
                 std::strerror(errno));
@@ -73,8 +78,9 @@ void AtomicFile::commit() {
   temporary_.clear();
 }
 
-void write_file_atomically(const std::filesystem::path& target, std::string_view bytes) {
-  AtomicFile file(target);
+void write_file_atomically(const std::filesystem::path& target, std::string_view bytes,
+                           AtomicFile::Durability durability) {
+  AtomicFile file(target, durability);
   file.write(bytes);
   file.commit();
 }

@@ -61,7 +61,7 @@ DownloadResult copy_local(const Download& download) {
     throw DebError("cannot read " + source.string() + " (from " + download.url + ")",
                    "Check that the repository path exists and is readable.");
   }
-  archive::AtomicFile file(download.target);
+  archive::AtomicFile file(download.target, archive::AtomicFile::Durability::kUnsynced);
   oci::Sha256 hash;
   std::uint64_t size = 0;
   std::array<char, 1 << 16> buffer{};
@@ -179,7 +179,8 @@ std::vector<DownloadResult> Downloader::fetch(const std::vector<Download>& downl
         transfer->index = next.index;
         transfer->attempt = next.attempt;
         transfer->total_done = &done;
-        transfer->file = std::make_unique<archive::AtomicFile>(download.target);
+        transfer->file = std::make_unique<archive::AtomicFile>(
+            download.target, archive::AtomicFile::Durability::kUnsynced);
         CURL* handle = nullptr;
         if (idle_handles.empty()) {
           handle = curl_easy_init();

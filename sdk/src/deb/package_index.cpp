@@ -281,7 +281,7 @@ void PackageIndex::add_file(const fs::path& file, std::string repository,
     table = file_text(table_file, "the package table");
   } else {
     table = package_table(source.text(), origin);
-    archive::write_file_atomically(table_file, table);
+    archive::write_file_atomically(table_file, table, archive::AtomicFile::Durability::kUnsynced);
   }
   const std::string_view stored = state.tables.emplace_back(std::move(table));
   const std::size_t first = state.entries.size();

@@ -35,7 +35,7 @@ void decompress(const fs::path& compressed, const fs::path& target, const std::s
     throw DebError("cannot read the index " + label + ": " + archive_error_string(reader.get()),
                    "The repository's index is corrupt; try again later.");
   }
-  archive::AtomicFile file(target);
+  archive::AtomicFile file(target, archive::AtomicFile::Durability::kUnsynced);
   std::array<char, 1 << 17> buffer{};
   while (true) {
     const auto got = archive_read_data(reader.get(), buffer.data(), buffer.size());

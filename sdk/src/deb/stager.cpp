@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "gantry/deb/status_record.hpp"
 #include "gantry/deb/tree_normalizer.hpp"
 #include "gantry/deb/unpacked_cache.hpp"
+#include "gantry/oci/digest.hpp"
 #include "gantry/sdk/error.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 
@@ -21,6 +23,23 @@ namespace gantry::deb {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The SHA256 of a file, or "" when it cannot be read.
+std::string file_sha256(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return {};
+  }
+  oci::Sha256 hash;
+  std::array<char, 1 << 16> buffer{};
+  while (in) {
+    in.read(buffer.data(), buffer.size());
+    if (in.gcount() > 0) {
+      hash.update({buffer.data(), static_cast<std::size_t>(in.gcount())});
+    }
+  }
+  return hash.finish().hex();
+}
 
 bool empty_or_missing(const fs::path& dir) {
   std::error_code error;
@@ -67,17 +86,20 @@ StageResult stage_packages(const StageRequest& request, const StageReporter& rep
   // Download and verify everything before unpacking anything.
   const fs::path deb_dir = cache_dir / "debs";
   fs::create_directories(deb_dir);
+  // A package needs its .deb only when its unpacked tree is not cached intact; a cached
+  // .deb is used only when its SHA256 still matches.
+  UnpackedCache unpacked(cache_dir / "trees");
+  std::vector<CachedDeb> cached_debs;
   std::vector<Download> downloads;
-  std::vector<fs::path> debs;
   for (const Package* package : packages) {
-    const fs::path cached = deb_dir / (std::string(package->sha256) + ".deb");
-    debs.push_back(cached);
-    std::error_code error;
-    if (fs::exists(cached) && fs::file_size(cached, error) == package->size) {
+    const CachedDeb deb{deb_dir / (std::string(package->sha256) + ".deb"),
+                        std::string(package->sha256), package->id()};
+    cached_debs.push_back(deb);
+    if (unpacked.intact(deb) || file_sha256(deb.file) == deb.sha256) {
       continue;
     }
     downloads.push_back(
-        {package->url(), cached, std::string(package->sha256), package->size, false, false});
+        {package->url(), deb.file, std::string(package->sha256), package->size, false, false});
   }
   StageResult result;
   for (const auto& download : downloads) {
@@ -104,13 +126,8 @@ StageResult stage_packages(const StageRequest& request, const StageReporter& rep
     building.emplace(".gantry-stage-", parent);
     root = building->path();
   }
-  // Decompress each package once, in parallel, into the cache; then copy the trees in
+  // Decompress each package once, in parallel, into the cache; then link the trees in
   // resolution order, later packages replacing files of earlier ones.
-  std::vector<CachedDeb> cached_debs;
-  for (std::size_t i = 0; i < packages.size(); ++i) {
-    cached_debs.push_back({debs[i], std::string(packages[i]->sha256), packages[i]->id()});
-  }
-  UnpackedCache unpacked(cache_dir / "trees");
   StagingTree tree(root, reporter.warn);
   unpacked.stage(
       cached_debs, tree, static_cast<int>(std::max(1U, std::thread::hardware_concurrency())),

@@ -39,7 +39,8 @@ std::string status_stanza(const Package& package) {
 void write_status_record(const std::filesystem::path& root, const Package& package) {
   const auto directory = root / "var/lib/dpkg/status.d";
   std::filesystem::create_directories(directory);
-  archive::write_file_atomically(directory / std::string(package.name), status_stanza(package));
+  archive::write_file_atomically(directory / std::string(package.name), status_stanza(package),
+                                 archive::AtomicFile::Durability::kUnsynced);
 }
 
 }  // namespace gantry::deb

@@ -49,7 +49,12 @@ bool tree_intact(const fs::path& tree) {
   if (!manifest || !fs::is_directory(tree)) {
     return false;
   }
+  bool complete = false;
   for (std::string line; std::getline(manifest, line);) {
+    if (line == "end") {
+      complete = true;  // written last: a manifest cut short by a crash lacks it
+      break;
+    }
     const auto tab = line.find('\t');
     if (tab == std::string::npos) {
       return false;
@@ -66,7 +71,7 @@ bool tree_intact(const fs::path& tree) {
       return false;
     }
   }
-  return true;
+  return complete;
 }
 
 void unpack_one(const CachedDeb& deb, const fs::path& target) {
@@ -78,7 +83,8 @@ void unpack_one(const CachedDeb& deb, const fs::path& target) {
   unpack_deb(deb.file, tree, deb.label);
   ::chmod(building.path().c_str(), 0755);
   const std::string manifest = manifest_of(building.path());
-  archive::write_file_atomically(warnings_file(target), warnings);
+  archive::write_file_atomically(warnings_file(target), warnings,
+                                 archive::AtomicFile::Durability::kUnsynced);
   std::error_code error;
   fs::remove_all(target, error);
   fs::rename(building.path(), target, error);
@@ -88,10 +94,13 @@ void unpack_one(const CachedDeb& deb, const fs::path& target) {
                    "Check the cache directory's permissions and free space.");
   }
   // Last: a tree without its manifest is unpacked again.
-  archive::write_file_atomically(manifest_file(target), manifest);
+  archive::write_file_atomically(manifest_file(target), manifest + "end\n",
+                                 archive::AtomicFile::Durability::kUnsynced);
 }
 
 }  // namespace
+
+bool UnpackedCache::intact(const CachedDeb& deb) const { return tree_intact(tree_of(deb)); }
 
 void UnpackedCache::stage(const std::vector<CachedDeb>& debs, StagingTree& tree, int jobs,
                           const std::function<void(const std::string&)>& warn,
@@ -101,7 +110,7 @@ void UnpackedCache::stage(const std::vector<CachedDeb>& debs, StagingTree& tree,
   std::vector<char> ready(debs.size(), 0);
   std::vector<std::size_t> missing;
   for (std::size_t i = 0; i < debs.size(); ++i) {
-    ready[i] = tree_intact(tree_of(debs[i])) ? 1 : 0;
+    ready[i] = intact(debs[i]) ? 1 : 0;
     if (ready[i] == 0) {
       missing.push_back(i);
     }

@@ -10,8 +10,13 @@ namespace gantry::archive {
 /// Without commit() the temporary file is removed. Move-only.
 class AtomicFile {
  public:
+  /// Whether commit() waits for the bytes to reach the disk: artifacts do; cache entries
+  /// (checked when read, fetched again when bad) and files of a tree that is not synced
+  /// as a whole need not.
+  enum class Durability { kSynced, kUnsynced };
+
   /// Creates the temporary file (mode 0644). Throws gantry::Error naming the target.
-  explicit AtomicFile(std::filesystem::path target);
+  explicit AtomicFile(std::filesystem::path target, Durability durability = Durability::kSynced);
   ~AtomicFile();
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
@@ -31,9 +36,11 @@ class AtomicFile {
   std::filesystem::path temporary_;
   int fd_ = -1;
   std::uint64_t written_ = 0;
+  Durability durability_ = Durability::kSynced;
 };
 
 /// Writes `bytes` to `target` atomically.
-void write_file_atomically(const std::filesystem::path& target, std::string_view bytes);
+void write_file_atomically(const std::filesystem::path& target, std::string_view bytes,
+                           AtomicFile::Durability durability = AtomicFile::Durability::kSynced);
 
 }  // namespace gantry::archive

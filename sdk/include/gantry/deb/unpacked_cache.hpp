@@ -37,6 +37,9 @@ class UnpackedCache {
              const std::function<void(std::size_t)>& on_merged,
              const std::function<bool()>& cancelled);
 
+  /// Whether the tree of `deb` is cached and unchanged since it was unpacked.
+  [[nodiscard]] bool intact(const CachedDeb& deb) const;
+
   [[nodiscard]] std::filesystem::path tree_of(const CachedDeb& deb) const {
     return dir_ / deb.sha256;
   }
