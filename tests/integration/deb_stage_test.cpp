@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -226,6 +227,27 @@ TEST_F(DebStageTest, AFileChangedInPlaceAfterStagingDoesNotLeakIntoTheNextStage)
   result = stage({"--packages", "app"}, repo.sources_line(repo.file_uri()));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(read_file(into_ / "usr/share/app/data.txt"), "data\n");
+}
+
+TEST_F(DebStageTest, ProcessesSharingOneCacheDoNotTripOverEachOther) {
+  AptRepository repo;
+  publish_graph(repo);
+  write_file(work_.path() / "sources.list", repo.sources_line(repo.serve()));
+  std::vector<std::unique_ptr<BackgroundCommand>> runs;
+  for (int i = 0; i < 3; ++i) {
+    runs.push_back(std::make_unique<BackgroundCommand>(
+        CommandSpec{.argv = {kGantry, "deb-stage", "--sources", "sources.list", "--into",
+                             (work_.path() / ("stage-" + std::to_string(i))).string(),
+                             "--cache-dir", cache_.string(), "--packages", "app", "--output=plain"},
+                    .unset_env = {"GANTRY_PLUGIN_PATH"},
+                    .cwd = work_.path()}));
+  }
+  for (int i = 0; i < 3; ++i) {
+    const auto result = runs[i]->wait(std::chrono::seconds(120));
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(tree_listing(work_.path() / ("stage-" + std::to_string(i))),
+              tree_listing(work_.path() / "stage-0"));
+  }
 }
 
 TEST_F(DebStageTest, ACorruptCachedDebIsFetchedAgain) {

@@ -17,6 +17,7 @@
 #include "gantry/deb/release_file.hpp"
 #include "gantry/deb/release_signature.hpp"
 #include "gantry/oci/digest.hpp"
+#include "gantry/sdk/temporary_directory.hpp"
 
 namespace gantry::deb {
 namespace {
@@ -244,6 +245,9 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
     }
   }
 
+  // Compressed indexes land in a directory of this run's own, so that gantry processes
+  // sharing the cache never read each other's half-written files.
+  const sdk::TemporaryDirectory downloading(".downloading-", index_dir);
   std::vector<Download> index_downloads;
   std::vector<const IndexFile*> to_decompress;
   std::vector<std::string> plain_urls;
@@ -260,7 +264,7 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
                                           fs::path(index.path).parent_path().string() +
                                           "/by-hash/SHA256/" + index.entry.sha256
                                     : plain;
-    index_downloads.push_back({url, index.cached.string() + ".download", index.entry.sha256,
+    index_downloads.push_back({url, downloading.path() / index.entry.sha256, index.entry.sha256,
                                index.entry.size, by_hash, false});
     plain_urls.push_back(plain);
     to_decompress.push_back(&index);
@@ -277,9 +281,10 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
   }
   downloader.fetch(fallbacks);
   for (const auto* index : to_decompress) {
-    const fs::path compressed = index->cached.string() + ".download";
-    decompress(compressed, index->cached, index->source->release_base() + index->path);
-    fs::remove(compressed);
+    if (!fs::exists(index->cached)) {  // another gantry sharing the cache may have made it
+      decompress(downloading.path() / index->entry.sha256, index->cached,
+                 index->source->release_base() + index->path);
+    }
   }
 
   PackageIndex package_index(architecture);

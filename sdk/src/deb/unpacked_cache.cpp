@@ -12,7 +12,6 @@
 #include <mutex>
 #include <thread>
 
-#include "gantry/archive/atomic_file.hpp"
 #include "gantry/deb/deb_error.hpp"
 #include "gantry/deb/deb_unpacker.hpp"
 #include "gantry/sdk/error.hpp"
@@ -23,8 +22,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path warnings_file(const fs::path& tree) { return tree.string() + ".warnings"; }
-fs::path manifest_file(const fs::path& tree) { return tree.string() + ".files"; }
+// A cache entry is a directory <sha256>/ holding root/ (the unpacked data), files (the
+// manifest) and warnings, made under a temporary name and renamed whole: another gantry
+// sharing the cache sees a complete entry or none.
+fs::path warnings_file(const fs::path& root) { return root.parent_path() / "warnings"; }
+fs::path manifest_file(const fs::path& root) { return root.parent_path() / "files"; }
 
 // "SIZE MTIME MODE\tPATH" for every regular file of a tree: staged files are hard links
 // to these, so a file changed in place through a link is noticed before the tree is used
@@ -74,28 +76,32 @@ bool tree_intact(const fs::path& tree) {
   return complete;
 }
 
-void unpack_one(const CachedDeb& deb, const fs::path& target) {
-  sdk::TemporaryDirectory building(".unpacking-", target.parent_path());
-  // Warnings (dropped setuid bits) are kept beside the tree and given at each merge.
+void unpack_one(const CachedDeb& deb, const fs::path& root) {
+  const fs::path entry = root.parent_path();
+  sdk::TemporaryDirectory building(".unpacking-", entry.parent_path());
+  const fs::path new_root = building.path() / root.filename();
   std::string warnings;
-  StagingTree tree(building.path(),
-                   [&](const std::string& warning) { warnings += warning + "\n"; });
+  StagingTree tree(new_root, [&](const std::string& warning) { warnings += warning + "\n"; });
   unpack_deb(deb.file, tree, deb.label);
+  ::chmod(new_root.c_str(), 0755);
   ::chmod(building.path().c_str(), 0755);
-  const std::string manifest = manifest_of(building.path());
-  archive::write_file_atomically(warnings_file(target), warnings,
-                                 archive::AtomicFile::Durability::kUnsynced);
+  std::ofstream(manifest_file(new_root), std::ios::binary) << manifest_of(new_root) << "end\n";
+  std::ofstream(warnings_file(new_root), std::ios::binary) << warnings;
   std::error_code error;
-  fs::remove_all(target, error);
-  fs::rename(building.path(), target, error);
-  if (error) {
-    throw DebError("cannot store the unpacked " + deb.label + " in " + target.string() + ": " +
-                       error.message(),
-                   "Check the cache directory's permissions and free space.");
+  fs::rename(building.path(), entry, error);
+  if (!error || tree_intact(root)) {
+    return;  // ours, or an intact one another process made first
   }
-  // Last: a tree without its manifest is unpacked again.
-  archive::write_file_atomically(manifest_file(target), manifest + "end\n",
-                                 archive::AtomicFile::Durability::kUnsynced);
+  // A stale or damaged entry: move it aside, then put ours in its place.
+  const fs::path aside = entry.string() + ".stale" + building.path().filename().string();
+  fs::rename(entry, aside, error);
+  fs::remove_all(aside, error);
+  fs::rename(building.path(), entry, error);
+  if (error && !tree_intact(root)) {
+    throw DebError(
+        "cannot store the unpacked " + deb.label + " in " + entry.string() + ": " + error.message(),
+        "Check the cache directory's permissions and free space.");
+  }
 }
 
 }  // namespace

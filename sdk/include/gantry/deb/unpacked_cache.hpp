@@ -16,7 +16,7 @@ struct CachedDeb {
   std::string label;
 };
 
-/// Unpacked .debs, one tree per package under `dir`/<sha256>/, so that a package is
+/// Unpacked .debs, one tree per package under `dir`/<sha256>/root/, so that a package is
 /// decompressed once, in parallel with others, and staging again only links files, as
 /// craft-parts links the files of unpacked stage-packages into a part's install dir. Each
 /// tree keeps a manifest (size, mtime, mode of every file): a tree whose files were
@@ -41,7 +41,7 @@ class UnpackedCache {
   [[nodiscard]] bool intact(const CachedDeb& deb) const;
 
   [[nodiscard]] std::filesystem::path tree_of(const CachedDeb& deb) const {
-    return dir_ / deb.sha256;
+    return dir_ / deb.sha256 / "root";
   }
 
  private:
