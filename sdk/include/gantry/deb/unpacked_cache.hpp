@@ -31,7 +31,7 @@ class UnpackedCache {
   /// before. A tree is merged as soon as it and those before it are ready, so merging
   /// overlaps decompressing.
   /// Gives the warnings unpacking raised (dropped setuid bits) to `warn`, reports the
-  /// packages copied to `on_merged`, and rethrows the first failure.
+  /// packages merged to `on_merged`, and rethrows the first failure.
   void stage(const std::vector<CachedDeb>& debs, StagingTree& tree, int jobs,
              const std::function<void(const std::string&)>& warn,
              const std::function<void(std::size_t)>& on_merged,
