@@ -36,15 +36,16 @@ TEST_F(OciPushStepTest, CopiesALayoutIntoAnArchiveResolvingRelativePaths) {
   EXPECT_EQ(fake_.artifacts()[0].digest(), image.manifest_digest.str());
   bool progressed = false;
   for (const auto& event : fake_.events()) {
-    progressed = progressed || (event.has_progress() && event.progress().unit() == "bytes" &&
-                                event.progress().current() ==
-                                    static_cast<std::uint64_t>(image.layers[0].size));
+    progressed = progressed ||
+                 (event.has_progress() && event.progress().unit() == "bytes" &&
+                  event.progress().current() == static_cast<std::uint64_t>(image.layers[0].size));
   }
   EXPECT_TRUE(progressed) << "a progress event reports the layer's bytes";
 }
 
 TEST_F(OciPushStepTest, RefusesJobsOutsideItsRange) {
-  fake_.set("source", string_value("oci:x")).set("destination", string_value("oci:y"))
+  fake_.set("source", string_value("oci:x"))
+      .set("destination", string_value("oci:y"))
       .set("jobs", sdk::int_value(0));
   const auto result = fake_.run(step_);
   EXPECT_EQ(result.message(), "jobs is 0, outside 1 to 64");
