@@ -3,20 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "command.hpp"
-#include "gantry/deb/deb_error.hpp"
+#include "deb_error_text.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 
 namespace gantry::deb {
 namespace {
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const DebError& error) {
-    return error.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 TEST(AptSourceTest, ReadsOneLineSourcesWithOptions) {
   const auto sources = parse_one_line_sources(

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "gantry/deb/deb_error.hpp"
+#include "deb_error_text.hpp"
 
 namespace gantry::deb {
 namespace {
@@ -26,13 +26,8 @@ class ResolverTest : public ::testing::Test {
     return ids;
   }
 
-  std::string failure(ResolveRequest request) const {
-    try {
-      (void)resolve(index_, request);
-    } catch (const DebError& error) {
-      return error.what();
-    }
-    return "(resolved)";
+  std::string failure(const ResolveRequest& request) const {
+    return testing::error_of([&] { (void)resolve(index_, request); });
   }
 
   PackageIndex index_{"amd64"};
