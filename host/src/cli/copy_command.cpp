@@ -19,6 +19,11 @@ CopyCommand::CopyCommand(CLI::App& app) {
   subcommand_->add_option("--src-creds", src_creds_, "USER[:PASSWORD] for the source registry");
   subcommand_->add_option("--dest-creds", dest_creds_,
                           "USER[:PASSWORD] for the destination registry");
+  subcommand_->add_option("--authfile", authfile_,
+                          "auth.json with the credentials for both registries");
+  subcommand_->add_option("--src-authfile", src_authfile_, "auth.json for the source registry");
+  subcommand_->add_option("--dest-authfile", dest_authfile_,
+                          "auth.json for the destination registry");
   subcommand_->add_option("-j,--jobs", jobs_, "How many blobs to send at once")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
@@ -36,6 +41,13 @@ google::protobuf::Map<std::string, v1::Value> CopyCommand::params() const {
   }
   if (!dest_creds_.empty()) {
     params["creds"] = sdk::string_value(dest_creds_);
+  }
+  for (const auto& [name, value] : {std::pair{"authfile", &authfile_},
+                                    std::pair{"src-authfile", &src_authfile_},
+                                    std::pair{"dest-authfile", &dest_authfile_}}) {
+    if (!value->empty()) {
+      params[name] = sdk::string_value(*value);
+    }
   }
   return params;
 }

@@ -29,6 +29,9 @@ class CopyCommand {
   bool dest_tls_verify_ = true;
   std::string src_creds_;
   std::string dest_creds_;
+  std::string authfile_;
+  std::string src_authfile_;
+  std::string dest_authfile_;
   int jobs_ = 4;
 };
 

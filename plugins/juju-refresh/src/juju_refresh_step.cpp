@@ -66,7 +66,8 @@ DigestLookup registry_lookup(const sdk::Context& context) {
   return [&context](const oci::ImageReference& reference) {
     oci::RegistryClient::Options options;
     options.tls_verify = context.boolean("registry-tls-verify");
-    options.attempts = 2;
+    options.retry.attempts = 2;
+    options.cancelled = [&context] { return context.cancelled(); };
     options.credentials = context.has("registry-creds")
                               ? oci::parse_creds_option(context.secret("registry-creds").reveal())
                               : oci::find_credentials(reference.registry);

@@ -1,5 +1,6 @@
 #include "oci_push_step.hpp"
 
+#include <filesystem>
 #include <mutex>
 
 #include "gantry/oci/credentials.hpp"
@@ -30,17 +31,26 @@ ImageLocation locate(const std::string& text, const sdk::Context& context) {
 /// auth files.
 oci::RegistryClient::Options registry_options(const ImageLocation& location, bool tls_verify,
                                               const sdk::Context& context,
-                                              const std::string& creds_param) {
+                                              const std::string& side) {
   oci::RegistryClient::Options options;
   options.tls_verify = tls_verify;
+  options.cancelled = [&context] { return context.cancelled(); };
   if (location.transport != ImageLocation::Transport::kRegistry) {
     return options;
   }
+  const std::string creds_param = side == "src" ? "src-creds" : "creds";
   if (context.has(creds_param)) {
     options.credentials = oci::parse_creds_option(context.secret(creds_param).reveal());
-  } else {
-    options.credentials = oci::find_credentials(location.reference.registry);
+    return options;
   }
+  // skopeo: --src-authfile / --dest-authfile, else --authfile, else the usual files.
+  std::filesystem::path authfile;
+  if (context.has(side + "-authfile")) {
+    authfile = context.string(side + "-authfile");
+  } else if (context.has("authfile")) {
+    authfile = context.string("authfile");
+  }
+  options.credentials = oci::find_credentials(location.reference.registry, authfile);
   return options;
 }
 
@@ -77,6 +87,16 @@ v1::StepDescription OciPushStep::describe() const {
               .type = v1::PARAM_TYPE_STRING,
               .help = "USER:PASSWORD for the source registry (default: auth files).",
               .secret = true})
+      .param({.name = "authfile",
+              .type = v1::PARAM_TYPE_STRING,
+              .help = "The auth.json to read credentials from, for both sides (skopeo's "
+                      "--authfile); only that file is read."})
+      .param({.name = "src-authfile",
+              .type = v1::PARAM_TYPE_STRING,
+              .help = "The auth.json for the source registry."})
+      .param({.name = "dest-authfile",
+              .type = v1::PARAM_TYPE_STRING,
+              .help = "The auth.json for the destination registry."})
       .param({.name = "jobs",
               .type = v1::PARAM_TYPE_INT,
               .default_value = sdk::int_value(4),
@@ -95,10 +115,10 @@ void OciPushStep::run(sdk::Context& context) {
   const auto destination_location = locate(context.string("destination"), context);
   const auto source = oci::open_source(
       source_location,
-      registry_options(source_location, context.boolean("src-tls-verify"), context, "src-creds"));
+      registry_options(source_location, context.boolean("src-tls-verify"), context, "src"));
   const auto destination = oci::open_destination(
       destination_location,
-      registry_options(destination_location, context.boolean("tls-verify"), context, "creds"),
+      registry_options(destination_location, context.boolean("tls-verify"), context, "dest"),
       source_location);
 
   context.info("Copying " + source->description() + " (" +

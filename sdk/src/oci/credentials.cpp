@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "gantry/oci/oci_error.hpp"
-#include "http_client.hpp"
+#include "gantry/net/encoding.hpp"
 
 extern char** environ;  // NOLINT: POSIX declares it this way
 
@@ -149,7 +149,7 @@ std::optional<Credentials> from_file(const std::filesystem::path& file,
         return Credentials{"<token>", entry["identitytoken"].get<std::string>(), true};
       }
       if (entry.contains("auth") && entry["auth"].is_string()) {
-        const std::string decoded = base64_decode(entry["auth"].get<std::string>());
+        const std::string decoded = net::base64_decode(entry["auth"].get<std::string>());
         const auto colon = decoded.find(':');
         if (colon == std::string::npos) {
           throw OciError("the auth entry for " + registry + " in " + file.string() +
@@ -174,16 +174,30 @@ std::optional<Credentials> from_file(const std::filesystem::path& file,
 
 Credentials parse_creds_option(std::string_view text) {
   const auto colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    // Never send what may be a password alone as a user name.
+    throw OciError("--creds has no ':' between the user name and the password",
+                   "Write --creds USER:PASSWORD, or log in and use --authfile.");
+  }
   const std::string username(text.substr(0, colon));
   if (username.empty()) {
     throw OciError("--creds has no user name", "Write --creds USER:PASSWORD.");
   }
-  return {username, colon == std::string_view::npos ? "" : std::string(text.substr(colon + 1)),
-          false};
+  return {username, std::string(text.substr(colon + 1)), false};
 }
 
-std::optional<Credentials> find_credentials(const std::string& registry) {
+std::optional<Credentials> find_credentials(const std::string& registry,
+                                            const std::filesystem::path& authfile) {
   const std::string key = normalize_key(registry);
+  if (!authfile.empty()) {
+    // skopeo's --authfile: that file alone, and it must exist.
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(authfile, error)) {
+      throw OciError("the auth file " + authfile.string() + " does not exist",
+                     "Check the --authfile path, or log in to create it.");
+    }
+    return from_file(authfile, key);
+  }
   for (const auto& file : auth_files()) {
     if (auto found = from_file(file, key)) {
       return found;

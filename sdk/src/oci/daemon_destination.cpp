@@ -10,7 +10,8 @@
 #include "gantry/archive/tar_writer.hpp"
 #include "gantry/oci/media_types.hpp"
 #include "gantry/oci/registry_error.hpp"
-#include "http_client.hpp"
+#include "gantry/net/http_client.hpp"
+#include "gantry/net/network_error.hpp"
 
 namespace gantry::oci {
 namespace {
@@ -47,7 +48,7 @@ DaemonDestination::DaemonDestination(ImageReference reference, std::string docke
     throw OciError("DOCKER_HOST '" + docker_host + "' is neither unix:// nor tcp://",
                    "Set DOCKER_HOST to unix:///path/to/docker.sock or tcp://HOST:PORT.");
   }
-  http_ = std::make_unique<HttpClient>(HttpClient::Options{.unix_socket = socket_});
+  http_ = std::make_unique<net::HttpClient>(net::HttpClient::Options{.unix_socket = socket_});
 }
 
 DaemonDestination::~DaemonDestination() = default;
@@ -60,10 +61,10 @@ std::string DaemonDestination::pinned(const Digest& manifest) const {
 
 void DaemonDestination::prepare() {
   const std::string where = socket_.empty() ? base_url_ : "unix://" + socket_;
-  HttpResponse pong;
+  net::HttpResponse pong;
   try {
     pong = http_->send({.url = base_url_ + "/_ping"});
-  } catch (const RegistryError& error) {
+  } catch (const net::NetworkError& error) {
     throw RegistryError("cannot reach the Docker daemon at " + where + ": " + error.what(),
                         kDaemonHint, 0);
   }

@@ -33,7 +33,7 @@ ImageReference ImageReference::parse(std::string_view text) {
   if (const auto at = rest.find('@'); at != std::string_view::npos) {
     try {
       reference.digest = Digest::parse(rest.substr(at + 1));
-    } catch (const OciError& error) {
+    } catch (const Error& error) {
       throw invalid(text, error.what());
     }
     rest = rest.substr(0, at);

@@ -24,14 +24,14 @@ std::string read_text(const std::filesystem::path& file) {
 }  // namespace
 
 LayoutDestination::LayoutDestination(std::filesystem::path dir, std::string tag)
-    : dir_(std::move(dir)), tag_(std::move(tag)) {}
+    : target_(std::move(dir)), dir_(target_), tag_(std::move(tag)) {}
 
 std::string LayoutDestination::description() const {
-  return "oci:" + dir_.string() + (tag_.empty() ? "" : ":" + tag_);
+  return "oci:" + target_.string() + (tag_.empty() ? "" : ":" + tag_);
 }
 
 std::string LayoutDestination::pinned(const Digest& manifest) const {
-  return "oci:" + dir_.string() + "@" + manifest.str();
+  return "oci:" + target_.string() + "@" + manifest.str();
 }
 
 std::filesystem::path LayoutDestination::blob_file(const Digest& digest) const {
@@ -40,6 +40,17 @@ std::filesystem::path LayoutDestination::blob_file(const Digest& digest) const {
 
 void LayoutDestination::prepare() {
   std::error_code error;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(target_, error))) {
+    const auto parent = std::filesystem::absolute(target_).parent_path();
+    std::filesystem::create_directories(parent, error);
+    try {
+      staging_ = std::make_unique<sdk::TemporaryDirectory>(".gantry-oci-layout-", parent);
+    } catch (const Error& failure) {
+      throw OciError("cannot make the OCI layout " + target_.string() + ": " + failure.what(),
+                     "Check that the parent directory is writable.");
+    }
+    dir_ = staging_->path();
+  }
   std::filesystem::create_directories(dir_ / "blobs" / "sha256", error);
   if (error) {
     throw OciError("cannot make the OCI layout " + dir_.string() + ": " + error.message(),
@@ -88,6 +99,18 @@ void LayoutDestination::commit() {
     manifests.push_back(*manifest_);
   }
   archive::write_file_atomically(dir_ / "index.json", serialize_index(manifests));
+  if (staging_) {
+    std::filesystem::permissions(dir_, std::filesystem::perms(0755));
+    std::error_code error;
+    std::filesystem::rename(dir_, target_, error);
+    if (error) {
+      throw OciError("cannot move the new OCI layout to " + target_.string() + ": " +
+                         error.message(),
+                     "Check that nothing else created " + target_.string() + " meanwhile.");
+    }
+    dir_ = target_;
+    staging_.reset();
+  }
 }
 
 ArchiveDestination::ArchiveDestination(std::filesystem::path archive, std::string tag)

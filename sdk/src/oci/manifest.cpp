@@ -40,7 +40,7 @@ Descriptor parse_descriptor(const Json& json, std::string_view what) {
   } catch (const Json::exception& error) {
     throw OciError(std::string(what) + " has an invalid descriptor: " + error.what(),
                    "The image is damaged: rebuild or re-pull it.");
-  } catch (const OciError& error) {
+  } catch (const Error& error) {
     throw OciError(std::string(what) + " has an invalid descriptor: " + error.what(),
                    "The image is damaged: rebuild or re-pull it.");
   }

@@ -1,25 +1,16 @@
 #include "gantry/oci/registry_client.hpp"
 
-#include <array>
 #include <nlohmann/json.hpp>
-#include <span>
-#include <thread>
 
-#include "auth_challenge.hpp"
+#include "gantry/net/encoding.hpp"
+#include "gantry/net/network_error.hpp"
 #include "gantry/oci/media_types.hpp"
 #include "gantry/oci/oci_error.hpp"
 #include "gantry/oci/registry_error.hpp"
-#include "http_client.hpp"
+#include "registry_auth.hpp"
 
 namespace gantry::oci {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-constexpr const char* kCredentialsHint =
-    "Give credentials with --creds USER:PASSWORD (skopeo's --dest-creds / --src-creds), or log "
-    "in so that REGISTRY_AUTH_FILE, ${XDG_RUNTIME_DIR}/containers/auth.json or "
-    "~/.docker/config.json has them.";
 
 /// The first error of a distribution error body: code and message.
 std::pair<std::string, std::string> error_of(const std::string& body) {
@@ -36,7 +27,7 @@ std::pair<std::string, std::string> error_of(const std::string& body) {
   }
 }
 
-std::string content_type(const HttpResponse& response) {
+std::string content_type(const net::HttpResponse& response) {
   std::string type = response.header("content-type");
   if (const auto semicolon = type.find(';'); semicolon != std::string::npos) {
     type.erase(semicolon);
@@ -44,31 +35,24 @@ std::string content_type(const HttpResponse& response) {
   return type;
 }
 
-std::optional<std::chrono::milliseconds> retry_after(const HttpResponse& response) {
+std::optional<std::chrono::milliseconds> retry_after(const net::HttpResponse& response) {
   const std::string value = response.header("retry-after");
-  if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) {
+  if (value.empty() || value.size() > 6 ||
+      value.find_first_not_of("0123456789") != std::string::npos) {
     return std::nullopt;
   }
   return std::chrono::seconds(std::min(60L, std::stol(value)));
 }
 
-}  // namespace
+bool transient_status(long status) { return status == 408 || status == 429 || status >= 500; }
 
-struct RegistryClient::Auth {
-  struct Token {
-    std::string value;
-    Clock::time_point expires;
-  };
-  std::mutex mutex;
-  std::optional<AuthChallenge> challenge;
-  std::map<std::string, Token> tokens;  // by scope
-};
+}  // namespace
 
 RegistryClient::RegistryClient(std::string host, Options options)
     : host_(std::move(host)),
       options_(std::move(options)),
-      http_(std::make_unique<HttpClient>(HttpClient::Options{options_.tls_verify})),
-      auth_(std::make_unique<Auth>()) {}
+      http_(std::make_unique<net::HttpClient>(net::HttpClient::Options{
+          .verify_tls = options_.tls_verify, .cancelled = options_.cancelled})) {}
 
 RegistryClient::~RegistryClient() = default;
 
@@ -77,12 +61,20 @@ std::string RegistryClient::url(const std::string& path) {
   return scheme_ + "://" + host_ + path;
 }
 
+net::HttpResponse RegistryClient::transport(const net::HttpRequest& request) {
+  try {
+    return http_->send(request);
+  } catch (const net::NetworkError& error) {
+    throw RegistryError(error.what(), "Check that the registry is running and reachable.", 0,
+                        error.tls() ? RegistryError::kTlsFailure : "");
+  }
+}
+
 void RegistryClient::ping() {
   std::call_once(pinged_, [this] {
-    HttpResponse response;
+    net::HttpResponse response;
     try {
-      HttpRequest request{.url = "https://" + host_ + "/v2/"};
-      response = http_->send(request);
+      response = transport({.url = "https://" + host_ + "/v2/"});
       scheme_ = "https";
     } catch (const RegistryError& error) {
       if (options_.tls_verify) {
@@ -93,8 +85,7 @@ void RegistryClient::ping() {
                             0);
       }
       try {
-        HttpRequest request{.url = "http://" + host_ + "/v2/"};
-        response = http_->send(request);
+        response = transport({.url = "http://" + host_ + "/v2/"});
         scheme_ = "http";
       } catch (const RegistryError& plain) {
         throw RegistryError("cannot reach registry " + host_ + " (https or http): " + plain.what(),
@@ -102,16 +93,13 @@ void RegistryClient::ping() {
                             0);
       }
     }
+    origin_ = net::Origin::of(scheme_ + "://" + host_ + "/");
+    if (!origin_) {
+      throw RegistryError("'" + host_ + "' is not a registry host", "Write HOST[:PORT].", 0);
+    }
+    auth_ = std::make_unique<RegistryAuth>(host_, *origin_, options_.credentials);
     if (response.status == 401) {
-      const auto challenges = parse_www_authenticate(response.header("www-authenticate"));
-      const std::lock_guard lock(auth_->mutex);
-      for (const auto& challenge : challenges) {
-        if (challenge.scheme == "bearer" || challenge.scheme == "basic") {
-          auth_->challenge = challenge;
-          break;
-        }
-      }
-      if (!auth_->challenge) {
+      if (!auth_->learn(response.header("www-authenticate"))) {
         throw RegistryError("registry " + host_ +
                                 " asks for an authentication scheme gantry "
                                 "does not speak",
@@ -125,121 +113,53 @@ void RegistryClient::ping() {
   });
 }
 
-std::string RegistryClient::authorization(const std::string& repository, bool push,
-                                          const std::string& refused) {
-  const std::lock_guard lock(auth_->mutex);
-  if (!auth_->challenge) {
-    return {};
-  }
-  const auto& credentials = options_.credentials;
-  if (auth_->challenge->scheme == "basic") {
-    return credentials ? "Basic " + base64(credentials->username + ":" + credentials->secret) : "";
-  }
-  const std::string scope = "repository:" + repository + (push ? ":pull,push" : ":pull");
-  const auto cached = auth_->tokens.find(scope);
-  if (cached != auth_->tokens.end() && Clock::now() < cached->second.expires &&
-      "Bearer " + cached->second.value != refused) {
-    return "Bearer " + cached->second.value;
-  }
-  const auto& params = auth_->challenge->params;
-  const auto realm = params.find("realm");
-  if (realm == params.end()) {
-    throw RegistryError("registry " + host_ + " asks for a token but names no token server",
-                        "Check the registry's auth configuration.", 401);
-  }
-  std::string token_url = realm->second;
-  token_url += token_url.find('?') == std::string::npos ? "?" : "&";
-  if (const auto service = params.find("service"); service != params.end()) {
-    token_url += "service=" + url_encode(service->second) + "&";
-  }
-  token_url += "scope=" + url_encode(scope);
-  HttpRequest request{.url = token_url};
-  if (credentials) {
-    token_url += "&account=" + url_encode(credentials->username);
-    request.url = token_url;
-    request.headers.push_back("Authorization: Basic " +
-                              base64(credentials->username + ":" + credentials->secret));
-  }
-  const HttpResponse response = http_->send(request);
-  if (response.status == 401 || response.status == 403) {
-    throw RegistryError("the token server of " + host_ + " refused " +
-                            (credentials ? "the credentials of user '" + credentials->username + "'"
-                                         : std::string("anonymous access")) +
-                            " for " + repository,
-                        kCredentialsHint, response.status, "UNAUTHORIZED");
-  }
-  if (response.status != 200) {
-    throw RegistryError(
-        "the token server of " + host_ + " answered " + std::to_string(response.status),
-        "Check that the token server runs.", response.status);
-  }
-  std::string token;
-  long lifetime = 60;
-  try {
-    const auto json = nlohmann::json::parse(response.body);
-    token = json.value("token", json.value("access_token", ""));
-    lifetime = std::max(60L, json.value("expires_in", 60L));
-  } catch (const nlohmann::json::exception&) {
-  }
-  if (token.empty()) {
-    throw RegistryError("the token server of " + host_ + " answered without a token",
-                        "Check the token server.", response.status);
-  }
-  // Renew a little early, so that a token does not expire during a request.
-  auth_->tokens[scope] = {token, Clock::now() + std::chrono::seconds(lifetime - 10)};
-  return "Bearer " + token;
-}
-
-HttpResponse RegistryClient::send_once(HttpRequest& request, const std::string& repository,
-                                       bool push) {
-  const auto base_headers = request.headers;
+net::HttpResponse RegistryClient::send_once(net::HttpRequest& request,
+                                            const std::string& repository, bool push) {
+  // Credentials belong to the registry's origin: an upload Location or a redirect to
+  // another host, port or scheme gets none (the HTTP client enforces it).
+  request.credential_origin = origin_;
   std::string refused;
   for (const bool renewed : {false, true}) {
-    request.headers = base_headers;
-    const auto header = authorization(repository, push, refused);
-    if (!header.empty()) {
-      request.headers.push_back("Authorization: " + header);
-    }
-    HttpResponse response = http_->send(request);
-    if (response.status != 401 || renewed) {
+    request.authorization = auth_->authorization(*http_, repository, push, refused);
+    net::HttpResponse response = transport(request);
+    // A streamed body cannot be sent twice: its caller starts over instead.
+    if (response.status != 401 || renewed || request.upload != nullptr) {
       return response;
     }
-    refused = header.empty() ? std::string("(none)") : header;
+    refused = request.authorization.empty() ? std::string("(none)") : request.authorization;
     // A 401 with a challenge we had not seen yet (the registry may only challenge here).
-    const auto challenges = parse_www_authenticate(response.header("www-authenticate"));
-    const std::lock_guard lock(auth_->mutex);
-    if (!challenges.empty()) {
-      auth_->challenge = challenges.front();
-    }
-    if (!auth_->challenge) {
+    if (!auth_->learn(response.header("www-authenticate")) && !auth_->challenged()) {
       return response;
     }
   }
   return {};
 }
 
-HttpResponse RegistryClient::send(HttpRequest request, const std::string& repository, bool push) {
+net::HttpResponse RegistryClient::send(net::HttpRequest request, const std::string& repository,
+                                       bool push) {
   ping();
+  net::RetryPolicy::Run retry(options_.retry, options_.cancelled);
   for (int attempt = 1;; ++attempt) {
     std::optional<std::chrono::milliseconds> wait;
     try {
-      HttpResponse response = send_once(request, repository, push);
-      const bool transient =
-          response.status == 408 || response.status == 429 || response.status >= 500;
-      if (!transient || attempt >= options_.attempts || request.upload != nullptr) {
+      net::HttpResponse response = send_once(request, repository, push);
+      if (!transient_status(response.status) || request.upload != nullptr) {
         return response;
       }
       wait = retry_after(response);
+      if (!retry.wait_before_retry(attempt, wait)) {
+        return response;
+      }
     } catch (const RegistryError& error) {
-      if (!error.transient() || attempt >= options_.attempts || request.upload != nullptr) {
+      if (!error.transient() || request.upload != nullptr ||
+          !retry.wait_before_retry(attempt, wait)) {
         throw;
       }
     }
-    std::this_thread::sleep_for(wait.value_or(options_.backoff * (1 << (attempt - 1))));
   }
 }
 
-void RegistryClient::fail(const HttpResponse& response, const std::string& what,
+void RegistryClient::fail(const net::HttpResponse& response, const std::string& what,
                           const std::string& repository) const {
   const auto [code, message] = error_of(response.body);
   const std::string detail = message.empty() ? "" : ": " + message;
@@ -286,207 +206,18 @@ bool RegistryClient::mount_blob(const std::string& repository, const std::string
                                 const Digest& digest) {
   const auto response =
       send({.method = "POST",
-            .url = url("/v2/" + repository + "/blobs/uploads/?mount=" + url_encode(digest.str()) +
-                       "&from=" + url_encode(from))},
+            .url = url("/v2/" + repository + "/blobs/uploads/?mount=" + net::url_encode(digest.str()) +
+                       "&from=" + net::url_encode(from))},
            repository, true);
   if (response.status == 201) {
     return true;
   }
   if (response.status == 202) {
     // The registry opened an upload session instead; close it rather than leave it.
-    const std::string location = response.header("location");
-    if (!location.empty()) {
-      try {
-        (void)send(
-            {.method = "DELETE", .url = location.starts_with("http") ? location : url(location)},
-            repository, true);
-      } catch (const RegistryError&) {
-        // Cancelling is best effort: the registry expires stale sessions itself.
-      }
-    }
+    cancel_upload(repository, response.header("location"));
     return false;
   }
   fail(response, "mounting blob " + digest.str() + " from " + from, repository);
-}
-
-std::string RegistryClient::absolute(const std::string& location) {
-  return location.starts_with("http://") || location.starts_with("https://") ? location
-                                                                             : url(location);
-}
-
-std::string RegistryClient::start_upload(const std::string& repository, const Descriptor& blob) {
-  const auto started = send({.method = "POST", .url = url("/v2/" + repository + "/blobs/uploads/")},
-                            repository, true);
-  if (started.status != 202) {
-    fail(started, "starting the upload of " + blob.digest.str(), repository);
-  }
-  const std::string location = started.header("location");
-  if (location.empty()) {
-    throw RegistryError("registry " + host_ + " started an upload without a Location",
-                        "The registry does not follow the distribution API.", 202);
-  }
-  return absolute(location);
-}
-
-void RegistryClient::finish_upload(const std::string& repository, const Descriptor& blob,
-                                   std::string location, BlobReader* body, std::uint64_t size) {
-  location += (location.find('?') == std::string::npos ? "?" : "&");
-  location += "digest=" + url_encode(blob.digest.str());
-  const auto finished = send({.method = "PUT",
-                              .url = location,
-                              .headers = {"Content-Type: application/octet-stream"},
-                              .upload = body,
-                              .upload_size = size},
-                             repository, true);
-  if (finished.status != 201 && finished.status != 204) {
-    fail(finished, "uploading blob " + blob.digest.str(), repository);
-  }
-}
-
-void RegistryClient::upload_blob(const std::string& repository, const Descriptor& blob,
-                                 const std::function<std::unique_ptr<BlobReader>()>& open) {
-  if (static_cast<std::uint64_t>(blob.size) > options_.monolithic_limit) {
-    upload_chunked(repository, blob, open);
-  } else {
-    upload_monolithic(repository, blob, open);
-  }
-}
-
-void RegistryClient::upload_monolithic(const std::string& repository, const Descriptor& blob,
-                                       const std::function<std::unique_ptr<BlobReader>()>& open) {
-  for (int attempt = 1;; ++attempt) {
-    try {
-      const std::string location = start_upload(repository, blob);
-      auto reader = open();
-      finish_upload(repository, blob, location, reader.get(),
-                    static_cast<std::uint64_t>(blob.size));
-      return;
-    } catch (const RegistryError& error) {
-      if (!error.transient() || attempt >= options_.attempts) {
-        throw;
-      }
-      std::this_thread::sleep_for(options_.backoff * (1 << (attempt - 1)));
-    }
-  }
-}
-
-namespace {
-
-/// At most `limit` bytes of another reader: one chunk of a blob.
-class ChunkReader final : public BlobReader {
- public:
-  ChunkReader(BlobReader& inner, std::uint64_t limit) : inner_(inner), remaining_(limit) {}
-  std::size_t read(std::span<char> buffer) override {
-    const auto wanted =
-        static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), remaining_));
-    if (wanted == 0) {
-      return 0;
-    }
-    const std::size_t got = inner_.read(buffer.first(wanted));
-    remaining_ -= got;
-    return got;
-  }
-
- private:
-  BlobReader& inner_;
-  std::uint64_t remaining_;
-};
-
-/// Reads and drops `count` bytes (a resumed upload re-reads, and so re-verifies, what
-/// the registry already holds).
-void skip(BlobReader& reader, std::uint64_t count) {
-  std::array<char, 1 << 16> buffer{};
-  while (count > 0) {
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), count));
-    const std::size_t got = reader.read(std::span<char>(buffer.data(), want));
-    if (got == 0) {
-      throw OciError("a blob ended before the offset an upload resumes from");
-    }
-    count -= got;
-  }
-}
-
-/// The offset after the last byte a `Range: 0-N` header says the registry holds.
-std::optional<std::uint64_t> held_bytes(const std::string& range) {
-  const auto dash = range.find('-');
-  if (dash == std::string::npos) {
-    return std::nullopt;
-  }
-  try {
-    return std::stoull(range.substr(dash + 1)) + 1;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-}  // namespace
-
-void RegistryClient::upload_chunked(const std::string& repository, const Descriptor& blob,
-                                    const std::function<std::unique_ptr<BlobReader>()>& open) {
-  const auto size = static_cast<std::uint64_t>(blob.size);
-  for (int session = 1;; ++session) {
-    std::string location;
-    try {
-      location = start_upload(repository, blob);
-      auto reader = open();
-      std::uint64_t offset = 0;
-      int failures = 0;
-      while (offset < size) {
-        const std::uint64_t chunk = std::min(options_.chunk_size, size - offset);
-        try {
-          ChunkReader body(*reader, chunk);
-          const auto sent = send({.method = "PATCH",
-                                  .url = location,
-                                  .headers = {"Content-Type: application/octet-stream",
-                                              "Content-Range: " + std::to_string(offset) + "-" +
-                                                  std::to_string(offset + chunk - 1)},
-                                  .upload = &body,
-                                  .upload_size = chunk},
-                                 repository, true);
-          if (sent.status != 202) {
-            fail(sent, "uploading a chunk of " + blob.digest.str(), repository);
-          }
-          // Always the newest Location: distribution signs the offset into it.
-          if (const auto next = sent.header("location"); !next.empty()) {
-            location = absolute(next);
-          }
-          offset += chunk;
-        } catch (const RegistryError& error) {
-          if (!error.transient() || ++failures >= options_.attempts) {
-            throw;
-          }
-          std::this_thread::sleep_for(options_.backoff * (1 << (failures - 1)));
-          // Ask how much arrived, and go on from there with a fresh reader. (distribution
-          // 2.8 instead invalidates a session that received part of a chunk; the 404 it
-          // answers here starts a new session below.)
-          const auto status = send({.url = location}, repository, true);
-          const auto held = held_bytes(status.header("range"));
-          if (status.status != 204 || !held || *held > size) {
-            fail(status, "resuming the upload of " + blob.digest.str(), repository);
-          }
-          if (const auto next = status.header("location"); !next.empty()) {
-            location = absolute(next);
-          }
-          offset = *held;
-          reader = open();
-          skip(*reader, offset);
-        }
-      }
-      // Let the verifying reader see the end, then close the session with the digest.
-      std::array<char, 1> end{};
-      (void)reader->read(end);
-      finish_upload(repository, blob, location, nullptr, 0);
-      return;
-    } catch (const RegistryError& error) {
-      if (!error.transient() && error.code() != "BLOB_UPLOAD_UNKNOWN" && error.status() != 404) {
-        throw;
-      }
-      if (session >= options_.attempts) {
-        throw;
-      }
-      std::this_thread::sleep_for(options_.backoff * (1 << (session - 1)));
-    }
-  }
 }
 
 Digest RegistryClient::put_manifest(const std::string& repository, const std::string& reference,
@@ -550,13 +281,44 @@ std::optional<Digest> RegistryClient::manifest_digest(const std::string& reposit
 }
 
 void RegistryClient::get_blob(const std::string& repository, const Digest& digest,
-                              const std::function<void(std::string_view)>& sink) {
-  const auto response = send({.url = url("/v2/" + repository + "/blobs/" + digest.str()),
-                              .on_body = sink,
-                              .follow_redirects = true},
-                             repository, false);
-  if (response.status != 200) {
-    fail(response, "fetching blob " + digest.str(), repository);
+                              const BlobSink& sink) {
+  ping();
+  net::RetryPolicy::Run retry(options_.retry, options_.cancelled);
+  for (int attempt = 1;; ++attempt) {
+    if (attempt > 1) {
+      sink.restart();  // the blob comes again from its first byte
+    }
+    net::HttpResponse response;
+    try {
+      net::HttpRequest request{.url = url("/v2/" + repository + "/blobs/" + digest.str()),
+                               .on_body = sink.write,
+                               .follow_redirects = true};
+      response = send_once(request, repository, false);
+    } catch (const RegistryError& error) {
+      if (!error.transient() || !retry.wait_before_retry(attempt)) {
+        throw;
+      }
+      continue;
+    }
+    if (response.status == 200) {
+      return;
+    }
+    if (!transient_status(response.status) ||
+        !retry.wait_before_retry(attempt, retry_after(response))) {
+      fail(response, "fetching blob " + digest.str(), repository);
+    }
+  }
+}
+
+void RegistryClient::cancel_upload(const std::string& repository, const std::string& location) {
+  if (location.empty()) {
+    return;
+  }
+  try {
+    net::HttpRequest request{.method = "DELETE", .url = absolute(location)};
+    (void)send_once(request, repository, true);
+  } catch (const Error&) {
+    // Best effort: the registry expires stale sessions itself.
   }
 }
 

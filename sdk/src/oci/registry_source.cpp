@@ -1,10 +1,12 @@
 #include "gantry/oci/registry_source.hpp"
 
 #include <atomic>
+#include <optional>
 
 #include "gantry/archive/atomic_file.hpp"
 #include "gantry/oci/media_types.hpp"
 #include "gantry/oci/oci_error.hpp"
+#include "gantry/oci/registry_error.hpp"
 
 namespace gantry::oci {
 
@@ -44,10 +46,35 @@ std::unique_ptr<BlobReader> RegistrySource::open_blob(const Descriptor& blob) co
   static std::atomic<unsigned> counter{0};
   const auto file = spool_.path() / (blob.digest.hex() + "." + std::to_string(++counter));
   {
-    archive::AtomicFile spool(file);
+    // A retry sends the blob again from its start: it goes into a fresh spool file, so
+    // nothing of a failed attempt (or of an error page) is ever part of the blob.
+    std::optional<archive::AtomicFile> spool;
+    std::optional<Sha256> hash;
+    std::uint64_t size = 0;
+    const auto restart = [&] {
+      spool.reset();
+      spool.emplace(file, archive::AtomicFile::Durability::kUnsynced);
+      hash.emplace();
+      size = 0;
+    };
+    restart();
     client_->get_blob(reference_.repository, blob.digest,
-                      [&](std::string_view bytes) { spool.write(bytes); });
-    spool.commit();
+                      {.write =
+                           [&](std::string_view bytes) {
+                             spool->write(bytes);
+                             hash->update(bytes);
+                             size += bytes.size();
+                           },
+                       .restart = restart});
+    const Digest got = hash->finish();
+    if (got != blob.digest || size != static_cast<std::uint64_t>(blob.size)) {
+      throw RegistryError("registry " + client_->host() + " served " + std::to_string(size) +
+                              " bytes with digest " + got.str() + " for blob " +
+                              blob.digest.str() + " of " + reference_.str(),
+                          "The registry is serving damaged content; nothing of it was used.",
+                          200);
+    }
+    spool->commit();
   }
   auto shared = std::make_shared<const SharedFile>(file);
   // The name can go now: the open descriptor keeps the bytes until the reader is done.

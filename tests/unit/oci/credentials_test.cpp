@@ -8,7 +8,7 @@
 #include "command.hpp"
 #include "gantry/oci/oci_error.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
-#include "http_client.hpp"
+#include "gantry/net/encoding.hpp"
 
 namespace gantry::oci {
 namespace {
@@ -37,7 +37,7 @@ class CredentialsTest : public ::testing::Test {
   }
 
   static std::string auths(const std::string& key, const std::string& user_pass) {
-    return R"({"auths":{")" + key + R"(":{"auth":")" + base64(user_pass) + R"("}}})";
+    return R"({"auths":{")" + key + R"(":{"auth":")" + net::base64(user_pass) + R"("}}})";
   }
 
   sdk::TemporaryDirectory dir_;
@@ -58,6 +58,14 @@ TEST_F(CredentialsTest, SearchesAuthFilesInSkopeosOrder) {
   EXPECT_EQ(credentials->username, "custom");
   EXPECT_EQ(credentials->secret, "x:y");
   EXPECT_FALSE(find_credentials("other.example"));
+}
+
+TEST_F(CredentialsTest, AnAuthfileIsReadAloneAndMustExist) {
+  write_file(dir_.path() / "home" / ".docker" / "config.json", auths("reg.example", "docker:d"));
+  write_file(dir_.path() / "mine.json", auths("other.example", "mine:m"));
+  EXPECT_FALSE(find_credentials("reg.example", dir_.path() / "mine.json"));
+  EXPECT_EQ(find_credentials("other.example", dir_.path() / "mine.json")->username, "mine");
+  EXPECT_THROW((void)find_credentials("reg.example", dir_.path() / "missing.json"), OciError);
 }
 
 TEST_F(CredentialsTest, AsksTheCredsStoreHelper) {
@@ -94,6 +102,16 @@ TEST(CredsOptionTest, SplitsUserAndPasswordAtTheFirstColon) {
   EXPECT_EQ(credentials.username, "robot");
   EXPECT_EQ(credentials.secret, "pa:ss");
   EXPECT_THROW((void)parse_creds_option(":x"), OciError);
+}
+
+TEST(CredsOptionTest, RefusesAValueWithoutAColonRatherThanSendItAsAUserName) {
+  try {
+    (void)parse_creds_option("hunter2");
+    FAIL() << "no error";
+  } catch (const OciError& error) {
+    EXPECT_EQ(std::string(error.what()).find("hunter2"), std::string::npos);
+    EXPECT_NE(std::string(error.what()).find("no ':'"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -18,9 +18,15 @@ TEST(DigestTest, HashesLikeSha256sum) {
 }
 
 TEST(DigestTest, RefusesMalformedDigests) {
-  EXPECT_THROW((void)Digest::parse("sha256:ABC"), OciError);
-  EXPECT_THROW((void)Digest::parse("md5:" + std::string(32, 'a')), OciError);
-  EXPECT_THROW((void)Digest::parse("nocolon"), OciError);
+  EXPECT_THROW((void)Digest::parse("sha256:ABC"), Error);
+  EXPECT_THROW((void)Digest::parse("md5:" + std::string(32, 'a')), Error);
+  EXPECT_THROW((void)Digest::parse("nocolon"), Error);
+  // Digests name files: nothing that could climb out of blobs/ gets through.
+  EXPECT_THROW((void)Digest::parse("sha512:../../../../tmp/x"), Error);
+  EXPECT_THROW((void)Digest::parse("sha512:" + std::string(128, 'a')), Error);
+  EXPECT_THROW((void)Digest::parse("../x:" + std::string(64, 'a')), Error);
+  EXPECT_THROW((void)Digest::parse("sha256:" + std::string(63, 'a') + "/"), Error);
+  EXPECT_THROW((void)Digest::parse("sha256:" + std::string(65, 'a')), Error);
   EXPECT_EQ(Digest::parse("sha256:" + std::string(64, 'a')).hex(), std::string(64, 'a'));
 }
 

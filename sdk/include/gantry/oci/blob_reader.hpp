@@ -7,17 +7,16 @@
 #include <memory>
 #include <span>
 
+#include "gantry/net/body_reader.hpp"
 #include "gantry/oci/digest.hpp"
 #include "gantry/oci/manifest.hpp"
 
 namespace gantry::oci {
 
 /// Reads one blob from its start, in order. Not thread-safe; open one per thread.
-class BlobReader {
+class BlobReader : public net::BodyReader {
  public:
-  virtual ~BlobReader();
-  /// Fills up to `buffer.size()` bytes; 0 at the end. Throws gantry::Error on failure.
-  virtual std::size_t read(std::span<char> buffer) = 0;
+  ~BlobReader() override;
 };
 
 /// An open file shared by several readers (pread is safe from several threads).

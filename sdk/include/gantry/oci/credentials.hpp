@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +15,8 @@ struct Credentials {
   bool identity_token = false;
 };
 
-/// Parses skopeo's `--creds USER[:PASSWORD]`. Throws OciError (without the secret).
+/// Parses skopeo's `--creds USER:PASSWORD`. Throws OciError (without the secret) when the
+/// user name or the colon is missing.
 [[nodiscard]] Credentials parse_creds_option(std::string_view text);
 
 /// The credentials stored for `registry` (host[:port]), looked up as skopeo and docker do:
@@ -22,7 +24,9 @@ struct Credentials {
 /// ~/.config/containers/auth.json, then $DOCKER_CONFIG/config.json or
 /// ~/.docker/config.json; in each, `credHelpers` and `credsStore` (through
 /// `docker-credential-NAME get`) before `auths`. nullopt when nothing matches.
+/// With `authfile` (skopeo's --authfile), that file alone is read, and must exist.
 /// Throws OciError naming the file when a file or helper answer is malformed.
-[[nodiscard]] std::optional<Credentials> find_credentials(const std::string& registry);
+[[nodiscard]] std::optional<Credentials> find_credentials(
+    const std::string& registry, const std::filesystem::path& authfile = {});
 
 }  // namespace gantry::oci

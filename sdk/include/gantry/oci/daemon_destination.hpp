@@ -4,13 +4,13 @@
 #include <optional>
 #include <string>
 
+#include "gantry/net/http_client.hpp"
 #include "gantry/oci/image_destination.hpp"
 #include "gantry/oci/image_reference.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 
 namespace gantry::oci {
 
-class HttpClient;
 
 /// A Docker Engine's image store (`docker-daemon:NAME:TAG`), through the Engine API on
 /// its unix socket ($DOCKER_HOST, else /var/run/docker.sock; tcp:// hosts too). The API
@@ -39,7 +39,7 @@ class DaemonDestination final : public ImageDestination {
   std::string base_url_;
   std::string socket_;
   std::string api_version_;
-  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<net::HttpClient> http_;
   std::unique_ptr<sdk::TemporaryDirectory> staging_;
   std::optional<ImageManifest> manifest_;
 };

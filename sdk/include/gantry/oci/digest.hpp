@@ -1,56 +1,12 @@
 #pragma once
 
-#include <array>
-#include <memory>
-#include <string>
-#include <string_view>
+#include "gantry/net/digest.hpp"
 
 namespace gantry::oci {
 
-/// A content digest, `sha256:<64 lower-case hex>` (the only algorithm gantry writes; others
-/// are parsed so that they can be named in errors).
-class Digest {
- public:
-  Digest() = default;
-  /// Parses `algorithm:hex`. Throws OciError saying what is wrong.
-  static Digest parse(std::string_view text);
-
-  [[nodiscard]] const std::string& algorithm() const { return algorithm_; }
-  [[nodiscard]] const std::string& hex() const { return hex_; }
-  [[nodiscard]] std::string str() const { return algorithm_ + ":" + hex_; }
-  [[nodiscard]] bool empty() const { return hex_.empty(); }
-
-  friend bool operator==(const Digest&, const Digest&) = default;
-  friend auto operator<=>(const Digest& a, const Digest& b) { return a.str() <=> b.str(); }
-
- private:
-  Digest(std::string algorithm, std::string hex)
-      : algorithm_(std::move(algorithm)), hex_(std::move(hex)) {}
-  friend class Sha256;
-  std::string algorithm_;
-  std::string hex_;
-};
-
-/// Incremental SHA-256 (OpenSSL). Move-only.
-class Sha256 {
- public:
-  Sha256();
-  ~Sha256();
-  Sha256(Sha256&& other) noexcept;
-  Sha256& operator=(Sha256&& other) noexcept;
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-
-  void update(std::string_view bytes);
-  /// The digest of everything given; the hasher cannot be used afterwards.
-  [[nodiscard]] Digest finish();
-
- private:
-  struct State;
-  std::unique_ptr<State> state_;
-};
-
-/// The sha256 digest of `bytes`.
-[[nodiscard]] Digest sha256_of(std::string_view bytes);
+/// The OCI toolkit's digests are the SDK's content digests (gantry/net/digest.hpp).
+using net::Digest;
+using net::Sha256;
+using net::sha256_of;
 
 }  // namespace gantry::oci

@@ -14,8 +14,10 @@ namespace gantry::oci {
 
 /// An OCI image layout directory (`oci:DIR[:TAG]`). Blobs are written under temporary
 /// names and renamed; index.json, which makes the image visible, is replaced last and
-/// atomically, so an interrupted copy leaves the layout as it was. An existing layout
-/// keeps its other images; an image with the same tag is replaced.
+/// atomically, so an interrupted copy leaves the layout as it was. A new layout is built
+/// in a private directory beside DIR and renamed into place by commit(), so a refused or
+/// interrupted copy leaves no half-made DIR. An existing layout keeps its other images;
+/// an image with the same tag is replaced.
 class LayoutDestination final : public ImageDestination {
  public:
   LayoutDestination(std::filesystem::path dir, std::string tag);
@@ -29,12 +31,15 @@ class LayoutDestination final : public ImageDestination {
   [[nodiscard]] std::string reference() const override { return description(); }
   [[nodiscard]] std::string pinned(const Digest& manifest) const override;
 
+  /// Where the layout is being written (DIR itself, or its staging directory).
   [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
 
  private:
   [[nodiscard]] std::filesystem::path blob_file(const Digest& digest) const;
 
-  std::filesystem::path dir_;
+  std::filesystem::path target_;  // DIR, as the user named it
+  std::filesystem::path dir_;     // where blobs go now
+  std::unique_ptr<sdk::TemporaryDirectory> staging_;  // set while a new DIR is built
   std::string tag_;
   std::vector<Descriptor> kept_;  // other images already in index.json
   std::optional<Descriptor> manifest_;

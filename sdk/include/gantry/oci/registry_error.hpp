@@ -6,6 +6,12 @@
 
 namespace gantry::oci {
 
+/// What to do when a registry refuses the credentials it was given, or wants some.
+inline constexpr const char* kCredentialsHint =
+    "Give credentials with --creds USER:PASSWORD (skopeo's --dest-creds / --src-creds) or "
+    "--authfile FILE, or log in so that REGISTRY_AUTH_FILE, "
+    "${XDG_RUNTIME_DIR}/containers/auth.json or ~/.docker/config.json has them.";
+
 /// A registry or daemon that refused a request, or could not be reached (status 0).
 class RegistryError : public OciError {
  public:

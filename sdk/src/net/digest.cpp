@@ -1,12 +1,12 @@
-#include "gantry/oci/digest.hpp"
+#include "gantry/net/digest.hpp"
 
 #include <openssl/evp.h>
 
 #include <algorithm>
 
-#include "gantry/oci/oci_error.hpp"
+#include "gantry/sdk/error.hpp"
 
-namespace gantry::oci {
+namespace gantry::net {
 namespace {
 
 bool is_lower_hex(std::string_view text) {
@@ -17,19 +17,23 @@ bool is_lower_hex(std::string_view text) {
 }  // namespace
 
 Digest Digest::parse(std::string_view text) {
+  // A digest names files (blobs/sha256/HEX, spools, daemon archives): nothing but a
+  // well-formed sha256 gets through, before anything is written.
   const auto colon = text.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) {
-    throw OciError("'" + std::string(text) + "' is not a digest",
+    throw Error("'" + std::string(text) + "' is not a digest",
                    "A digest looks like sha256:<64 hexadecimal digits>.");
   }
   const std::string algorithm(text.substr(0, colon));
   const std::string hex(text.substr(colon + 1));
-  if (algorithm == "sha256" && (hex.size() != 64 || !is_lower_hex(hex))) {
-    throw OciError("'" + std::string(text) + "' is not a valid sha256 digest",
-                   "A sha256 digest has 64 lower-case hexadecimal digits.");
+  if (algorithm != "sha256") {
+    throw Error("digest algorithm '" + algorithm.substr(0, 32) + "' is not supported",
+                   "gantry verifies sha256 digests only; ask for the image by a sha256 digest "
+                   "or by tag.");
   }
-  if (algorithm != "sha256" && algorithm != "sha512") {
-    throw OciError("digest algorithm '" + algorithm + "' is not supported", "Use sha256 digests.");
+  if (hex.size() != 64 || !is_lower_hex(hex)) {
+    throw Error("'" + std::string(text.substr(0, 80)) + "' is not a valid sha256 digest",
+                   "A sha256 digest has 64 lower-case hexadecimal digits.");
   }
   return {algorithm, hex};
 }
@@ -79,4 +83,4 @@ Digest sha256_of(std::string_view bytes) {
   return hash.finish();
 }
 
-}  // namespace gantry::oci
+}  // namespace gantry::net
