@@ -2,7 +2,8 @@
 """Rewrites a .deb with a data.tar.gz of hand-made entries, for tests of hostile packages.
 
 usage: hostile_deb.py ORIGINAL.deb OUT.deb ENTRIES_JSON
-ENTRIES_JSON is a list of ["file", name, content], ["symlink", name, target], ["dir", name].
+ENTRIES_JSON is a list of ["file", name, content], ["symlink", name, target], ["dir", name],
+["fifo", name], ["chardev", name] (a /dev/null-like device node).
 The control member is kept, so dpkg-scanpackages still indexes the package.
 """
 import gzip
@@ -49,6 +50,10 @@ def data_tar(entries):
             elif entry[0] == "dir":
                 info.type = tarfile.DIRTYPE
                 info.mode = 0o755
+                tar.addfile(info)
+            elif entry[0] in ("fifo", "chardev"):
+                info.type = tarfile.FIFOTYPE if entry[0] == "fifo" else tarfile.CHRTYPE
+                info.devmajor, info.devminor = (0, 0) if entry[0] == "fifo" else (1, 3)
                 tar.addfile(info)
     return gzip.compress(buffer.getvalue(), mtime=0)
 

@@ -48,6 +48,11 @@ v1::StepDescription DebStageStep::describe() const {
               .type = v1::PARAM_TYPE_INT,
               .default_value = sdk::int_value(8),
               .help = "How many downloads run at once (1 to 64)."})
+      .param({.name = "link",
+              .type = v1::PARAM_TYPE_BOOL,
+              .default_value = sdk::bool_value(false),
+              .help = "Hard-link staged files to the cache instead of copying them (faster; "
+                      "only when nothing will modify the staged tree)."})
       .output("dir", "The directory the packages were staged into.")
       .output("packages",
               "name=version of every staged package, comma-separated, in "
@@ -81,6 +86,9 @@ void DebStageStep::run(sdk::Context& context) {
   }
   if (context.has("cache-dir")) {
     request.cache_dir = resolved(context, context.path("cache-dir"));
+  }
+  if (context.boolean("link")) {
+    request.cached_files = deb::StagingTree::CachedFiles::kHardLink;
   }
 
   deb::StageReporter reporter;

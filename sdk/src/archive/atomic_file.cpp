@@ -47,6 +47,8 @@ AtomicFile::~AtomicFile() {
   }
 }
 
+void AtomicFile::set_permissions(std::uint32_t mode) { ::fchmod(fd_, mode & 07777U); }
+
 void AtomicFile::write(std::string_view bytes) {
   while (!bytes.empty()) {
     const auto done = ::write(fd_, bytes.data(), bytes.size());

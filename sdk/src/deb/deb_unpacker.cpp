@@ -83,7 +83,13 @@ std::size_t unpack_data(struct archive* outer, StagingTree& tree, const std::str
           tree.add_symlink(name, archive_entry_symlink(entry), mtime);
           break;
         default:
-          continue;  // device nodes and fifos: dpkg-deb -x as a user skips them too
+          // Device nodes, fifos and sockets: an unprivileged unpack cannot make them (nor
+          // does dpkg-deb -x as a user); say so, as the image will lack them.
+          tree.report_skipped(name, archive_entry_filetype(entry) == AE_IFIFO ? "fifo"
+                                    : archive_entry_filetype(entry) == AE_IFSOCK
+                                        ? "socket"
+                                        : "device node");
+          continue;
       }
     }
     ++count;

@@ -16,6 +16,7 @@
 #include "file_text.hpp"
 #include "gantry/archive/atomic_file.hpp"
 #include "gantry/deb/deb_error.hpp"
+#include "gantry/deb/field_grammar.hpp"
 #include "gantry/deb/relation.hpp"
 #include "gantry/deb/version.hpp"
 
@@ -24,7 +25,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kTableHeader = "gantry-package-table 1\n";
+// Version 2: names, versions and architectures are checked against Debian's grammar.
+constexpr std::string_view kTableHeader = "gantry-package-table 2\n";
 
 std::string_view trimmed(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
@@ -148,10 +150,21 @@ Package parse_package(const Entry& entry, const Source& source) {
                    "The repository's Packages index is broken; regenerate it "
                    "(dpkg-scanpackages).");
   }
-  if (package.sha256.size() != 64) {
+  if (!is_relative_file_name(package.filename)) {
+    throw DebError(where + " has the Filename '" + std::string(package.filename) +
+                       "', which leaves the repository",
+                   "The repository is broken or hostile; nothing from it was used. Remove it "
+                   "from your sources.");
+  }
+  if (package.sha256.empty()) {
     throw DebError(where + " has no SHA256",
                    "Regenerate the index with a tool that writes SHA256 (dpkg-scanpackages "
                    "does).");
+  }
+  if (!is_lower_hex(package.sha256, 64)) {
+    throw DebError(where + " has a malformed SHA256 '" + std::string(package.sha256) + "'",
+                   "The repository is broken or hostile; nothing from it was used. Remove it "
+                   "from your sources.");
   }
   return package;
 }
@@ -185,6 +198,23 @@ std::string package_table(std::string_view text, const std::string& origin) {
                          ": a package without Package, Version or Architecture",
                      "The repository's Packages index is broken; regenerate it "
                      "(dpkg-scanpackages).");
+    }
+    // The name becomes a file name in the staged tree, the version and architecture parts
+    // of messages and records: what does not match Debian's grammar is refused here.
+    const auto refuse = [&](const char* what, std::string_view value) {
+      throw DebError(origin + ":" + std::to_string(paragraph.line()) + ": the " + what + " '" +
+                         std::string(value) + "' is not valid in Debian",
+                     "The repository is broken or hostile; nothing from it was used. Remove "
+                     "it from your sources, or ask its owner to fix its Packages index.");
+    };
+    if (!is_package_name(name)) {
+      refuse("package name", name);
+    }
+    if (!is_package_version(version)) {
+      refuse("version", version);
+    }
+    if (!is_architecture(architecture)) {
+      refuse("architecture", architecture);
     }
     const auto offset = static_cast<std::uint64_t>(paragraph.text().data() - text.data());
     table.append(name).append("\t").append(version).append("\t").append(architecture);

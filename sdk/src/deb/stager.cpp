@@ -15,7 +15,7 @@
 #include "gantry/deb/status_record.hpp"
 #include "gantry/deb/tree_normalizer.hpp"
 #include "gantry/deb/unpacked_cache.hpp"
-#include "gantry/oci/digest.hpp"
+#include "gantry/net/digest.hpp"
 #include "gantry/sdk/error.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 
@@ -30,7 +30,7 @@ std::string file_sha256(const fs::path& file) {
   if (!in) {
     return {};
   }
-  oci::Sha256 hash;
+  net::Sha256 hash;
   std::array<char, 1 << 16> buffer{};
   while (in) {
     in.read(buffer.data(), buffer.size());
@@ -128,18 +128,18 @@ StageResult stage_packages(const StageRequest& request, const StageReporter& rep
   }
   // Decompress each package once, in parallel, into the cache; then link the trees in
   // resolution order, later packages replacing files of earlier ones.
-  StagingTree tree(root, reporter.warn);
+  StagingTree tree(root, reporter.warn, request.cached_files);
   unpacked.stage(
       cached_debs, tree, static_cast<int>(std::max(1U, std::thread::hardware_concurrency())),
       reporter.warn,
       [&](std::size_t done) { reporter.progress("unpack", done, packages.size(), "packages"); },
       reporter.cancelled);
-  const auto summary = normalize_tree(root, reporter.warn);
+  const auto summary = normalize_tree(tree, reporter.warn);
   reporter.info("made " + std::to_string(summary.symlinks_made_relative) +
                 " symlinks relative, rewrote " + std::to_string(summary.shebangs_rewritten) +
                 " Python shebangs");
   for (const Package* package : packages) {
-    write_status_record(root, *package);
+    write_status_record(tree, *package);
     result.packages.push_back({std::string(package->name), std::string(package->version),
                                std::string(package->architecture)});
   }

@@ -1,14 +1,18 @@
 #include "gantry/deb/staging_tree.hpp"
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <deque>
 
+#include "gantry/archive/atomic_file.hpp"
 #include "gantry/deb/deb_error.hpp"
 
 namespace gantry::deb {
@@ -62,8 +66,8 @@ void set_mtime(const fs::path& path, std::int64_t mtime) {
 
 }  // namespace
 
-StagingTree::StagingTree(fs::path root, Warn warn)
-    : root_(std::move(root)), warn_(std::move(warn)) {
+StagingTree::StagingTree(fs::path root, Warn warn, CachedFiles cached)
+    : root_(std::move(root)), warn_(std::move(warn)), cached_(cached) {
   fs::create_directories(root_);
 }
 
@@ -223,6 +227,9 @@ void StagingTree::add_file_copy(std::string_view name, std::uint32_t mode, std::
   struct stat status {};
   ::fstat(in, &status);
   auto left = static_cast<std::size_t>(status.st_size);
+  if (left > 0 && ::ioctl(fd, FICLONE, in) == 0) {
+    left = 0;  // the filesystem shares the blocks until one side is written
+  }
   while (left > 0) {
     const auto copied = ::copy_file_range(in, nullptr, fd, nullptr, left, 0);
     if (copied <= 0) {
@@ -244,8 +251,12 @@ void StagingTree::add_file_copy(std::string_view name, std::uint32_t mode, std::
   set_mtime(path, mtime);
 }
 
-void StagingTree::add_file_link(std::string_view name, std::uint32_t mode, std::int64_t mtime,
-                                const fs::path& source) {
+void StagingTree::add_cached_file(std::string_view name, std::uint32_t mode, std::int64_t mtime,
+                                  const fs::path& source) {
+  if (cached_ == CachedFiles::kCopy) {
+    add_file_copy(name, mode, mtime, source);
+    return;
+  }
   const auto parts = checked(name);
   if (parts.empty()) {
     escape(name, "has no name");
@@ -284,6 +295,118 @@ void StagingTree::add_hardlink(std::string_view name, std::string_view existing)
   if (::link(source.c_str(), path.c_str()) != 0) {
     fail_io(path, "create the hard link");
   }
+}
+
+void StagingTree::report_skipped(std::string_view name, std::string_view kind) const {
+  auto parts = split_path(name);
+  warn_("skipped the " + std::string(kind) + " /" + join({}, parts).string() +
+        ": an unprivileged unpack cannot make it");
+}
+
+void StagingTree::replace_file(std::string_view name, std::uint32_t mode, std::int64_t mtime,
+                               std::string_view content) {
+  const auto parts = checked(name);
+  if (parts.empty()) {
+    escape(name, "has no name");
+  }
+  const fs::path path = place(parts, name, false, true);
+  struct stat status {};
+  if (::lstat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode)) {
+    make_room(path, name);
+  }
+  try {
+    archive::AtomicFile file(path, archive::AtomicFile::Durability::kUnsynced);
+    file.write(content);
+    file.set_permissions(mode & 01777U);
+    file.commit();
+  } catch (const Error& error) {
+    throw DebError(error.what(), "Check the staging directory's permissions and free space.");
+  }
+  set_mtime(path, mtime);
+}
+
+std::optional<std::string> StagingTree::read_regular_file(std::string_view name,
+                                                          std::size_t limit) const {
+  fs::path path;
+  try {
+    path = place(checked(name), name, false, false);
+  } catch (const DebError&) {
+    return std::nullopt;  // it leads out of the tree
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    return std::nullopt;
+  }
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::string content;
+  std::array<char, 1 << 16> buffer{};
+  while (content.size() < limit) {
+    const auto got = ::read(fd, buffer.data(), std::min(buffer.size(), limit - content.size()));
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0) {
+      break;
+    }
+    content.append(buffer.data(), static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return content;
+}
+
+bool StagingTree::remove(std::string_view name) {
+  const auto parts = checked(name);
+  if (parts.empty()) {
+    return false;
+  }
+  fs::path path;
+  try {
+    path = place(parts, name, false, false);
+  } catch (const DebError&) {
+    return false;  // its directory leads out of the tree: nothing of ours is there
+  }
+  struct stat status {};
+  if (::lstat(path.c_str(), &status) != 0 || S_ISDIR(status.st_mode)) {
+    return false;
+  }
+  if (::unlink(path.c_str()) != 0) {
+    fail_io(path, "remove");
+  }
+  return true;
+}
+
+bool StagingTree::exists(std::string_view name) const {
+  try {
+    const fs::path path = place(checked(name), name, true, false);
+    struct stat status {};
+    return ::lstat(path.c_str(), &status) == 0;
+  } catch (const DebError&) {
+    return false;
+  }
+}
+
+std::vector<std::string> StagingTree::list_directory(std::string_view name) const {
+  std::vector<std::string> names;
+  fs::path path;
+  try {
+    path = place(checked(name), name, true, false);
+  } catch (const DebError&) {
+    return names;
+  }
+  struct stat status {};
+  if (::lstat(path.c_str(), &status) != 0 || !S_ISDIR(status.st_mode)) {
+    return names;
+  }
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(path, error)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 }  // namespace gantry::deb

@@ -2,7 +2,6 @@
 
 #include <array>
 
-#include "gantry/archive/atomic_file.hpp"
 #include "gantry/deb/control_file.hpp"
 
 namespace gantry::deb {
@@ -36,11 +35,11 @@ std::string status_stanza(const Package& package) {
   return stanza;
 }
 
-void write_status_record(const std::filesystem::path& root, const Package& package) {
-  const auto directory = root / "var/lib/dpkg/status.d";
-  std::filesystem::create_directories(directory);
-  archive::write_file_atomically(directory / std::string(package.name), status_stanza(package),
-                                 archive::AtomicFile::Durability::kUnsynced);
+void write_status_record(StagingTree& tree, const Package& package) {
+  // The name was checked against Debian's grammar when the index was read; the tree keeps
+  // the write inside even if a package shipped var/lib/dpkg/status.d as a symlink.
+  tree.replace_file("var/lib/dpkg/status.d/" + std::string(package.name), 0644, 0,
+                    status_stanza(package));
 }
 
 }  // namespace gantry::deb

@@ -1,13 +1,9 @@
 #include "gantry/deb/tree_normalizer.hpp"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <array>
-#include <fstream>
 #include <optional>
 #include <regex>
-#include <sstream>
 
 namespace gantry::deb {
 namespace {
@@ -29,24 +25,27 @@ std::optional<Shebang> python_shebang(const std::string& first_line) {
   return Shebang{match[1].str(), match[3].str()};
 }
 
-bool rewrite_shebang(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::array<char, 2> magic{};
-  if (!in.read(magic.data(), 2) || magic[0] != '#' || magic[1] != '!') {
+// Scripts are small; a file past this is not one worth reading whole.
+constexpr std::size_t kLargestScript = 64U << 20;
+
+bool rewrite_shebang(StagingTree& tree, const std::string& name, const struct stat& status) {
+  const auto head = tree.read_regular_file(name, 258);
+  if (!head || !head->starts_with("#!")) {
     return false;
   }
-  in.seekg(0);
-  std::string first_line;
-  std::getline(in, first_line);
-  if (first_line.size() > 256) {
+  const auto newline = head->find('\n');
+  if (newline == std::string::npos && head->size() > 256) {
     return false;
   }
+  const std::string first_line = head->substr(0, newline);
   const auto shebang = python_shebang(first_line);
   if (!shebang || first_line.starts_with("#!/usr/bin/env ")) {
     return false;
   }
-  std::ostringstream rest;
-  rest << in.rdbuf();
+  const auto whole = tree.read_regular_file(name, kLargestScript);
+  if (!whole || whole->size() >= kLargestScript) {
+    return false;
+  }
   std::string replacement;
   if (shebang->arguments.empty()) {
     replacement = "#!/usr/bin/env " + shebang->interpreter + "\n";
@@ -55,54 +54,51 @@ bool rewrite_shebang(const fs::path& file) {
     replacement = "#!/bin/sh\n''''exec " + shebang->interpreter + " " + shebang->arguments +
                   " -- \"$0\" \"$@\" # '''\n";
   }
-  struct stat status {};
-  ::stat(file.c_str(), &status);
-  const fs::path temporary = file.string() + ".gantry-shebang";
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out << replacement << rest.str();
+  if (newline != std::string::npos) {
+    replacement += whole->substr(newline + 1);
   }
-  ::chmod(temporary.c_str(), status.st_mode & 07777U);
-  fs::rename(temporary, file);
+  tree.replace_file(name, status.st_mode & 07777U, status.st_mtim.tv_sec, replacement);
   return true;
 }
 
 }  // namespace
 
-NormalizeSummary normalize_tree(const fs::path& root,
+NormalizeSummary normalize_tree(StagingTree& tree,
                                 const std::function<void(const std::string&)>& warn) {
   NormalizeSummary summary;
-  std::error_code error;
-  for (const auto& lib : {root / "usr/lib"}) {
-    for (const auto& entry : fs::directory_iterator(lib, error)) {
-      if (entry.path().filename().string().starts_with("python")) {
-        fs::remove(entry.path() / "sitecustomize.py", error);
-      }
+  for (const auto& entry : tree.list_directory("usr/lib")) {
+    if (entry.starts_with("python")) {
+      tree.remove("usr/lib/" + entry + "/sitecustomize.py");
     }
   }
+  const fs::path& root = tree.root();
+  std::error_code error;
+  // The walk never follows a symlink, so every path it gives is a real one in the tree.
   for (auto it = fs::recursive_directory_iterator(root, error);
        it != fs::recursive_directory_iterator(); it.increment(error)) {
-    const fs::path path = it->path();
-    if (it->is_symlink(error)) {
-      const fs::path target = fs::read_symlink(path, error);
+    const std::string name = it->path().lexically_relative(root).string();
+    struct stat status {};
+    if (::lstat(it->path().c_str(), &status) != 0) {
+      continue;
+    }
+    if (S_ISLNK(status.st_mode)) {
+      const fs::path target = fs::read_symlink(it->path(), error);
       if (error || !target.is_absolute()) {
         continue;
       }
-      const fs::path inside = root / target.relative_path();
-      if (!fs::exists(fs::symlink_status(inside, error))) {
-        warn("/" + path.lexically_relative(root).string() + " points to " + target.string() +
-             ", which is not in the staged tree");
+      // Lexically inside the tree first: "/../../etc/x" is "/etc/x" of the image.
+      const fs::path inside = target.lexically_normal();
+      if (!tree.exists(inside.relative_path().string())) {
+        warn("/" + name + " points to " + target.string() + ", which is not in the staged tree");
         continue;
       }
-      const fs::path relative = target.lexically_relative(
-          ("/" / path.lexically_relative(root).parent_path()).lexically_normal());
-      fs::remove(path, error);
-      fs::create_symlink(relative.empty() ? fs::path(".") : relative, path, error);
+      const fs::path relative =
+          inside.lexically_relative(("/" / fs::path(name).parent_path()).lexically_normal());
+      tree.add_symlink(name, relative.empty() ? std::string(".") : relative.string(),
+                       status.st_mtim.tv_sec);
       ++summary.symlinks_made_relative;
-    } else if (it->is_regular_file(error)) {
-      if (rewrite_shebang(path)) {
-        ++summary.shebangs_rewritten;
-      }
+    } else if (S_ISREG(status.st_mode) && rewrite_shebang(tree, name, status)) {
+      ++summary.shebangs_rewritten;
     }
   }
   return summary;

@@ -229,7 +229,7 @@ void UnpackedCache::merge(const CachedDeb& deb, StagingTree& tree,
         }
         seen_inodes[key] = name;
       }
-      tree.add_file_link(name, status.st_mode & 07777U, status.st_mtim.tv_sec, it->path());
+      tree.add_cached_file(name, status.st_mode & 07777U, status.st_mtim.tv_sec, it->path());
     }
   }
   if (error) {

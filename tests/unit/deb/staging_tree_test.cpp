@@ -85,5 +85,40 @@ TEST_F(StagingTreeTest, DropsSetuidAndSetgidBitsWithAWarning) {
   EXPECT_NE(warnings_[0].find("setuid"), std::string::npos);
 }
 
+TEST_F(StagingTreeTest, ReplacesAFileWithoutFollowingLinksOut) {
+  fs::create_directories(outside_);
+  testing::write_file(outside_ / "victim", "victim\n");
+  // A package ships the directory gantry writes records into as a link out of the tree,
+  // and the record's own name as a link to a file outside.
+  tree_.add_symlink("./var/lib/dpkg/status.d", (outside_).string(), 0);
+  tree_.add_directory("./etc", 0755);
+  tree_.add_symlink("./etc/record", (outside_ / "victim").string(), 0);
+  tree_.replace_file("var/lib/dpkg/status.d/app", 0644, 0, "Package: app\n");
+  tree_.replace_file("etc/record", 0600, 0, "mine\n");
+  EXPECT_EQ(testing::read_file(outside_ / "victim"), "victim\n");
+  EXPECT_EQ(fs::directory_iterator(outside_)->path().filename(), "victim");
+  // The absolute link is followed as the image would follow it: from the tree's root.
+  EXPECT_EQ(testing::read_file(root_ / outside_.relative_path() / "app"), "Package: app\n");
+  EXPECT_EQ(testing::read_file(root_ / "etc/record"), "mine\n");
+  EXPECT_FALSE(fs::is_symlink(root_ / "etc/record"));
+  EXPECT_EQ(fs::status(root_ / "etc/record").permissions(), fs::perms(0600));
+}
+
+TEST_F(StagingTreeTest, ReadsRemovesAndListsOnlyInsideTheTree) {
+  fs::create_directories(outside_ / "dir");
+  testing::write_file(outside_ / "dir/secret", "secret\n");
+  tree_.add_symlink("./out", "/../../../" + outside_.relative_path().string(), 0);
+  tree_.add_symlink("./up", "../outside/dir", 0);
+  tree_.add_symlink("./link", (outside_ / "dir/secret").string(), 0);
+  EXPECT_FALSE(tree_.read_regular_file("link", 100));
+  EXPECT_FALSE(tree_.read_regular_file("up/secret", 100));
+  EXPECT_FALSE(tree_.remove("up/secret"));
+  EXPECT_TRUE(tree_.list_directory("up").empty());
+  EXPECT_FALSE(tree_.exists("up/secret"));
+  EXPECT_FALSE(tree_.exists("out/dir/secret"));
+  EXPECT_TRUE(tree_.remove("link"));
+  EXPECT_EQ(testing::read_file(outside_ / "dir/secret"), "secret\n");
+}
+
 }  // namespace
 }  // namespace gantry::deb

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string_view>
 
@@ -25,6 +26,8 @@ class AtomicFile {
 
   /// Appends bytes. Throws gantry::Error (disk full, …) naming the target.
   void write(std::string_view bytes);
+  /// Sets the permission bits the file will have (0644 unless set).
+  void set_permissions(std::uint32_t mode);
   /// Flushes to disk and renames over the target.
   void commit();
 

@@ -1,11 +1,16 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "gantry/net/http_client.hpp"
+#include "gantry/net/retry_policy.hpp"
 
 namespace gantry::deb {
 
@@ -24,27 +29,35 @@ struct DownloadResult {
   bool transferred = false;  ///< false when the cached copy was still current
 };
 
-/// Fetches files in parallel over libcurl's multi interface: at most `jobs` transfers at
-/// a time, connections reused, transient failures (connection errors, 5xx, 429) retried
-/// with backoff, every file checked against its size and SHA256 before it is renamed into
-/// place. Throws DebError naming the URL (a wrong hash, a 404, a refused connection) and
-/// gantry::Cancelled when `cancelled` turns true.
+/// Fetches files in parallel over the SDK's HTTP client: at most `jobs` transfers at a
+/// time, connections reused, redirects followed (http and https only), transient failures
+/// (connection errors, 5xx, 429) retried under the retry policy, each attempt into a fresh
+/// temporary file, every file checked against its size and SHA256 before it is renamed
+/// into place. Throws DebError naming the URL (a wrong hash, a 404, a refused connection)
+/// and gantry::Cancelled within a second of `cancelled` turning true, even when the
+/// server stalls.
 class Downloader {
  public:
   struct Options {
     int jobs = 8;
-    int attempts = 4;
+    net::RetryPolicy retry{};
     /// Called with (bytes done, bytes expected) as transfers progress.
     std::function<void(std::uint64_t, std::uint64_t)> on_progress{};
     std::function<bool()> cancelled{};
   };
 
   explicit Downloader(Options options);
+  ~Downloader();
+  Downloader(const Downloader&) = delete;
+  Downloader& operator=(const Downloader&) = delete;
 
   std::vector<DownloadResult> fetch(const std::vector<Download>& downloads);
 
  private:
+  DownloadResult fetch_remote(const Download& download, std::atomic<std::uint64_t>& done);
+
   Options options_;
+  std::unique_ptr<net::HttpClient> http_;
 };
 
 /// The local path of a file: URL ("file:/a", "file:///a", "file://localhost/a").

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gantry/deb/apt_source.hpp"
+#include "gantry/deb/staging_tree.hpp"
 
 namespace gantry::deb {
 
@@ -21,6 +22,9 @@ struct StageRequest {
   std::optional<std::filesystem::path> base_status;  ///< a dpkg status file
   std::filesystem::path cache_dir;  ///< "" for ${XDG_CACHE_HOME:-~/.cache}/gantry/deb
   int jobs = 8;
+  /// Copies (reflinks where possible), or hard links into the cache for a caller that
+  /// never modifies the staged tree.
+  StagingTree::CachedFiles cached_files = StagingTree::CachedFiles::kCopy;
 };
 
 /// How staging reports what it does (a step maps these to its Context).

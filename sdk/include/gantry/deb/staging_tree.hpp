@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,24 +19,52 @@ namespace gantry::deb {
 class StagingTree {
  public:
   using Warn = std::function<void(const std::string&)>;
+  /// How add_cached_file puts a cached file in the tree: a copy of its own (a reflink
+  /// where the filesystem can share blocks, FICLONE, else an in-kernel copy), so that
+  /// editing a staged file changes nothing else; or a hard link to the cache, for callers
+  /// that promise never to modify the tree (rock-pack's own staging, `--link`).
+  enum class CachedFiles { kCopy, kHardLink };
 
-  StagingTree(std::filesystem::path root, Warn warn);
+  StagingTree(std::filesystem::path root, Warn warn, CachedFiles cached = CachedFiles::kCopy);
 
   void add_directory(std::string_view name, std::uint32_t mode);
   /// Writes a regular file from `fill`, which calls its argument with the bytes in order.
   /// setuid and setgid bits are dropped, with a warning, as craft-parts does.
   void add_file(std::string_view name, std::uint32_t mode, std::int64_t mtime,
                 const std::function<void(const std::function<void(std::string_view)>&)>& fill);
-  /// Writes a regular file with the content of `source` (an in-kernel copy).
+  /// Writes a regular file with the content of `source`: a reflink where the filesystem
+  /// supports it, else an in-kernel copy.
   void add_file_copy(std::string_view name, std::uint32_t mode, std::int64_t mtime,
                      const std::filesystem::path& source);
-  /// Hard-links `source` (a file outside the tree, e.g. in a cache) at `name`, or copies it
-  /// when it is on another filesystem. The tree never writes into an existing file (it
-  /// replaces it), so the link is never written through by the tree itself.
-  void add_file_link(std::string_view name, std::uint32_t mode, std::int64_t mtime,
-                     const std::filesystem::path& source);
+  /// Puts `source` (a file outside the tree, in a cache) at `name` as CachedFiles says:
+  /// a copy, or a hard link (a copy when it is on another filesystem). The tree never
+  /// writes into an existing file (it replaces it), so it never writes through a link.
+  void add_cached_file(std::string_view name, std::uint32_t mode, std::int64_t mtime,
+                       const std::filesystem::path& source);
   void add_symlink(std::string_view name, const std::string& target, std::int64_t mtime);
   void add_hardlink(std::string_view name, std::string_view existing);
+  /// Warns that the entry `name` (a `kind` such as "device node" or "fifo") was not made.
+  void report_skipped(std::string_view name, std::string_view kind) const;
+
+  /// Replaces whatever is at `name` with a regular file holding `content`: written under a
+  /// fresh temporary name beside it (O_EXCL, never through an existing link) and renamed
+  /// over it. For the files gantry itself writes after unpacking (status records, shebang
+  /// rewrites): a package cannot redirect them with a symlink.
+  void replace_file(std::string_view name, std::uint32_t mode, std::int64_t mtime,
+                    std::string_view content);
+  /// The content of the regular file at `name` (not following a symlink there), or
+  /// nullopt when something else is there. At most `limit` bytes are read.
+  [[nodiscard]] std::optional<std::string> read_regular_file(std::string_view name,
+                                                             std::size_t limit) const;
+  /// Removes the file or symlink at `name` (never what a symlink points to); false when
+  /// nothing was there.
+  bool remove(std::string_view name);
+  /// Whether `name` exists once symlinks in it are followed as in the tree's root
+  /// filesystem; false for a path that leads out of the tree.
+  [[nodiscard]] bool exists(std::string_view name) const;
+  /// The names in the directory `name` (symlinks followed inside the tree); empty when it
+  /// is not a directory.
+  [[nodiscard]] std::vector<std::string> list_directory(std::string_view name) const;
 
   [[nodiscard]] const std::filesystem::path& root() const { return root_; }
 
@@ -55,6 +84,7 @@ class StagingTree {
 
   std::filesystem::path root_;
   Warn warn_;
+  CachedFiles cached_;
 };
 
 }  // namespace gantry::deb

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "gantry/deb/package_index.hpp"
+#include "gantry/deb/staging_tree.hpp"
 
 namespace gantry::deb {
 
@@ -11,8 +12,8 @@ namespace gantry::deb {
 /// fields (Filename, Size, hashes), with "Status: install ok installed" after Package.
 [[nodiscard]] std::string status_stanza(const Package& package);
 
-/// Writes `root`/var/lib/dpkg/status.d/NAME, the per-package status file that distroless
+/// Writes var/lib/dpkg/status.d/NAME in `tree`, the per-package status file that distroless
 /// images and rocks carry and that image scanners (trivy, syft) read.
-void write_status_record(const std::filesystem::path& root, const Package& package);
+void write_status_record(StagingTree& tree, const Package& package);
 
 }  // namespace gantry::deb
