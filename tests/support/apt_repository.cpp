@@ -70,19 +70,32 @@ void AptRepository::add_file(const fs::path& deb) {
   fs::copy_file(deb, root_ / "pool" / deb.filename(), fs::copy_options::overwrite_existing);
 }
 
-void AptRepository::publish(bool sign) {
+void AptRepository::publish(bool sign, const std::function<void(std::string&)>& edit) {
   const fs::path binary = dists() / "main" / "binary-amd64";
   fs::create_directories(binary);
   const auto packages = run_command(
       {.argv = {"dpkg-scanpackages", "--multiversion", "pool", "/dev/null"}, .cwd = root_});
   ASSERT_EQ(packages.exit_code, 0) << packages.err;
-  write_file(binary / "Packages", packages.out);
+  std::string text = packages.out;
+  if (edit) {
+    edit(text);
+  }
+  write_file(binary / "Packages", text);
   must_run({.argv = {"xz", "--keep", "--force", (binary / "Packages").string()}});
-  const auto release =
-      run_command({.argv = {"apt-ftparchive", "-o", "APT::FTPArchive::Release::Suite=" + suite_,
-                            "-o", "APT::FTPArchive::Release::Architectures=amd64", "-o",
-                            "APT::FTPArchive::Release::Components=main", "release", "."},
-                   .cwd = dists()});
+  std::vector<std::string> ftparchive{"apt-ftparchive",
+                                      "-o",
+                                      "APT::FTPArchive::Release::Suite=" + suite_,
+                                      "-o",
+                                      "APT::FTPArchive::Release::Architectures=amd64",
+                                      "-o",
+                                      "APT::FTPArchive::Release::Components=main"};
+  if (valid_for_) {
+    ftparchive.push_back("-o");
+    ftparchive.push_back("APT::FTPArchive::Release::ValidTime=" +
+                         std::to_string(valid_for_->count()));
+  }
+  ftparchive.insert(ftparchive.end(), {"release", "."});
+  const auto release = run_command({.argv = ftparchive, .cwd = dists()});
   ASSERT_EQ(release.exit_code, 0) << release.err;
   write_file(dists() / "Release", release.out);
   fs::remove(dists() / "InRelease");
@@ -97,6 +110,26 @@ void AptRepository::publish(bool sign) {
   must_run({.argv = {"gpg", "--batch", "--yes", "--armor", "--detach-sign", "--output",
                      (dists() / "Release.gpg").string(), (dists() / "Release").string()},
             .env = env});
+}
+
+void AptRepository::publish_flat(const std::vector<std::string>& files) {
+  const auto packages = run_command(
+      {.argv = {"dpkg-scanpackages", "--multiversion", "pool", "/dev/null"}, .cwd = root_});
+  ASSERT_EQ(packages.exit_code, 0) << packages.err;
+  write_file(root_ / "Packages", packages.out);
+  const auto wanted = [&](const std::string& name) {
+    return std::find(files.begin(), files.end(), name) != files.end();
+  };
+  for (const auto& [name, compressor] :
+       {std::pair{"Packages.gz", "gzip"}, std::pair{"Packages.xz", "xz"}}) {
+    fs::remove(root_ / name);
+    if (wanted(name)) {
+      must_run({.argv = {compressor, "--keep", "--force", (root_ / "Packages").string()}});
+    }
+  }
+  if (!wanted("Packages")) {
+    fs::remove(root_ / "Packages");
+  }
 }
 
 std::string AptRepository::serve() {

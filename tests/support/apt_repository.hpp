@@ -1,8 +1,11 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,8 +39,17 @@ class AptRepository {
   std::filesystem::path add(const TestPackage& package);
   /// Adds an already built .deb file to the pool.
   void add_file(const std::filesystem::path& deb);
-  /// Writes Packages(.xz), Release, and signs them (unless `sign` is false).
-  void publish(bool sign = true);
+  /// Writes Packages(.xz), Release, and signs them (unless `sign` is false). `edit`, when
+  /// given, changes the Packages text first (for indexes that lie).
+  void publish(bool sign = true, const std::function<void(std::string&)>& edit = {});
+  /// Makes the Release files publish() writes from now on carry Valid-Until `valid_for`
+  /// after their Date (apt-ftparchive's APT::FTPArchive::Release::ValidTime); a negative
+  /// time makes them already expired, as a mirror replaying old indexes serves them.
+  void set_valid_for(std::chrono::seconds valid_for) { valid_for_ = valid_for; }
+  /// Writes a flat repository without any Release: only the index `files` ("Packages",
+  /// "Packages.gz", "Packages.xz") in root(), whose Filename fields are relative to it.
+  /// A sources line for it is "deb [trusted=yes] URI ./".
+  void publish_flat(const std::vector<std::string>& files);
 
   /// Serves the repository over http on 127.0.0.1; returns its URI.
   std::string serve();
@@ -59,6 +71,7 @@ class AptRepository {
   std::filesystem::path gnupg_ = dir_.path() / "gnupg";
   std::filesystem::path keyring_ = dir_.path() / "repo-key.gpg";
   std::string suite_;
+  std::optional<std::chrono::seconds> valid_for_;
   std::unique_ptr<BackgroundCommand> server_;
 };
 

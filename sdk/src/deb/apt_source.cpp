@@ -91,6 +91,19 @@ void apply_signed_by(AptSource& source, std::string_view value) {
   }
 }
 
+// A yes/no option of a source. apt reads a word it does not know as "no"; for options
+// that turn a security check off, a typo doing so silently is refused instead.
+std::optional<bool> source_flag(std::string_view name, std::string_view value,
+                                const SourcePosition& position) {
+  const auto flag = parse_apt_bool(value);
+  if (!flag) {
+    throw DebError(position.to_string() + ": " + std::string(name) + " is '" + std::string(value) +
+                       "', which is neither yes nor no",
+                   "Write yes or no.");
+  }
+  return flag;
+}
+
 }  // namespace
 
 std::string AptSource::release_base() const {
@@ -159,6 +172,10 @@ std::vector<AptSource> parse_one_line_sources(const std::string& text, const std
           apply_signed_by(source, value);
         } else if (name == "trusted") {
           source.trusted = value == "yes";
+        } else if (name == "check-valid-until") {
+          source.check_valid_until = source_flag(name, value, source.position);
+        } else if (name == "check-date") {
+          source.check_date = source_flag(name, value, source.position);
         }
       }
       after.remove_prefix(close + 1);
@@ -211,6 +228,12 @@ std::vector<AptSource> parse_deb822_sources(const std::string& text, const std::
       base.architectures.emplace_back(arch);
     }
     base.trusted = paragraph.get("Trusted") == "yes";
+    if (const auto value = paragraph.find("Check-Valid-Until")) {
+      base.check_valid_until = source_flag("Check-Valid-Until", *value, position);
+    }
+    if (const auto value = paragraph.find("Check-Date")) {
+      base.check_date = source_flag("Check-Date", *value, position);
+    }
     if (const auto* signed_by = paragraph.field("Signed-By")) {
       base.position.line = signed_by->line;
       apply_signed_by(base, signed_by->value);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <fstream>
 #include <future>
 #include <memory>
@@ -16,7 +17,7 @@
 #include "gantry/deb/deb_error.hpp"
 #include "gantry/deb/release_file.hpp"
 #include "gantry/deb/release_signature.hpp"
-#include "gantry/oci/digest.hpp"
+#include "gantry/net/digest.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 
 namespace gantry::deb {
@@ -53,11 +54,15 @@ void decompress(const fs::path& compressed, const fs::path& target, const std::s
   file.commit();
 }
 
+// What vouches for a repository's indexes.
+enum class ReleaseKind { kInRelease, kRelease, kNone };
+
 struct SourceState {
   const AptSource* source = nullptr;
   fs::path in_release;
   fs::path release;
   fs::path release_gpg;
+  ReleaseKind kind = ReleaseKind::kInRelease;
   ReleaseFile release_file;
 };
 
@@ -68,9 +73,10 @@ struct IndexFile {
   fs::path cached;  ///< the decompressed index
 };
 
-std::string release_text(SourceState& state, bool has_in_release) {
+std::string release_text(const SourceState& state) {
   const AptSource& source = *state.source;
   const std::string label = source.label();
+  const bool has_in_release = state.kind == ReleaseKind::kInRelease;
   if (source.trusted) {
     return has_in_release ? clearsigned_text(file_text(state.in_release), label)
                           : file_text(state.release);
@@ -83,6 +89,34 @@ std::string release_text(SourceState& state, bool has_in_release) {
                         : verify_detached(state.release, state.release_gpg, keys, label);
 }
 
+// Whether apt would refuse an expired Release from `source` (debmetaindex.cc: the
+// source's option wins over the configuration; Valid-Until is one of the date checks).
+bool checks_valid_until(const AptSource& source, const AptConfig& config) {
+  if (!source.check_date.value_or(config.find_bool("Acquire::Check-Date", true))) {
+    return false;
+  }
+  return source.check_valid_until.value_or(config.find_bool("Acquire::Check-Valid-Until", true));
+}
+
+// The Packages indexes to read from a repository, without compression suffix.
+std::vector<std::string> index_stems(const AptSource& source, const ReleaseFile& release,
+                                     const std::string& architecture) {
+  if (source.flat()) {
+    return {"Packages"};
+  }
+  std::vector<std::string> stems;
+  for (const auto& component : source.components) {
+    stems.push_back(component + "/binary-" + architecture + "/Packages");
+    // apt reads binary-all only from repositories that list "all" as an architecture.
+    const bool lists_all = std::find(release.architectures.begin(), release.architectures.end(),
+                                     "all") != release.architectures.end();
+    if (lists_all && !release.all_in_arch_indexes) {
+      stems.push_back(component + "/binary-all/Packages");
+    }
+  }
+  return stems;
+}
+
 // The best compressed variant of `stem` the Release lists.
 std::optional<std::pair<std::string, IndexFileEntry>> pick_index(const ReleaseFile& release,
                                                                  const std::string& stem) {
@@ -92,6 +126,66 @@ std::optional<std::pair<std::string, IndexFileEntry>> pick_index(const ReleaseFi
     }
   }
   return std::nullopt;
+}
+
+// The Packages of a [trusted=yes] repository without any Release. Nothing names their
+// hashes, so they are fetched by URL into `release_dir` (revalidated like Release
+// files), trying .xz, .gz, then plain, as apt does; the decompressed copy is named by the
+// hash of what was fetched, as those of vouched-for indexes are.
+std::vector<IndexFile> fetch_unvouched_indexes(
+    const AptSource& source, const std::vector<std::string>& stems, const fs::path& release_dir,
+    const fs::path& index_dir, Downloader& downloader,
+    const std::function<void(const std::string&)>& warn) {
+  std::vector<std::optional<std::string>> found(stems.size());
+  const auto cached_copy = [&](const std::string& path) {
+    const std::string url = source.release_base() + path;
+    return release_dir /
+           (net::sha256_of(url).hex().substr(0, 32) + "-" + fs::path(path).filename().string());
+  };
+  for (const char* suffix : {".xz", ".gz", ""}) {
+    std::vector<Download> downloads;
+    std::vector<std::size_t> wanted;
+    for (std::size_t i = 0; i < stems.size(); ++i) {
+      if (!found[i]) {
+        const std::string path = stems[i] + suffix;
+        downloads.push_back(
+            {source.release_base() + path, cached_copy(path), "", std::nullopt, true, true});
+        wanted.push_back(i);
+      }
+    }
+    const auto results = downloader.fetch(downloads);
+    for (std::size_t k = 0; k < results.size(); ++k) {
+      if (results[k].found) {
+        found[wanted[k]] = stems[wanted[k]] + suffix;
+      }
+    }
+  }
+  std::vector<IndexFile> indexes;
+  for (std::size_t i = 0; i < stems.size(); ++i) {
+    if (!found[i]) {
+      if (!source.flat()) {
+        warn(source.label() + " has no " + stems[i] + " (not built for this architecture?)");
+      }
+      continue;
+    }
+    const fs::path compressed = cached_copy(*found[i]);
+    const std::string bytes = file_text(compressed, "the downloaded index");
+    IndexFileEntry entry{net::sha256_of(bytes).hex(), bytes.size()};
+    const fs::path cached = index_dir / entry.sha256;
+    if (!fs::exists(cached)) {
+      decompress(compressed, cached, source.release_base() + *found[i]);
+    }
+    indexes.push_back({&source, *found[i], entry, cached});
+  }
+  if (indexes.empty()) {
+    throw DebError("there is no repository at " + source.release_base() +
+                       ": no InRelease, no Release, and no Packages(.xz, .gz)",
+                   source.flat() ? "Check the URI and the directory the suite names: a flat "
+                                   "repository needs at least a Packages file there "
+                                   "(dpkg-scanpackages . > Packages)."
+                                 : "Check the URI, the suite and the components.");
+  }
+  return indexes;
 }
 
 }  // namespace
@@ -149,6 +243,14 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
                                 const std::string& architecture, const fs::path& cache_dir,
                                 Downloader& downloader,
                                 const std::function<void(const std::string&)>& warn) {
+  return load_package_index(sources, architecture, cache_dir, downloader, warn, load_apt_config());
+}
+
+PackageIndex load_package_index(const std::vector<AptSource>& sources,
+                                const std::string& architecture, const fs::path& cache_dir,
+                                Downloader& downloader,
+                                const std::function<void(const std::string&)>& warn,
+                                const AptConfig& apt_config) {
   const fs::path release_dir = cache_dir / "release";
   const fs::path index_dir = cache_dir / "indexes";
   fs::create_directories(release_dir);
@@ -163,7 +265,7 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
     }
     SourceState state;
     state.source = &source;
-    const std::string key = oci::sha256_of(source.release_base()).hex().substr(0, 32);
+    const std::string key = net::sha256_of(source.release_base()).hex().substr(0, 32);
     state.in_release = release_dir / (key + "-InRelease");
     state.release = release_dir / (key + "-Release");
     state.release_gpg = release_dir / (key + "-Release.gpg");
@@ -185,7 +287,7 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
       without_in_release.push_back(i);
       const auto& state = states[i];
       releases.push_back(
-          {state.source->release_base() + "Release", state.release, "", std::nullopt, false, true});
+          {state.source->release_base() + "Release", state.release, "", std::nullopt, true, true});
       releases.push_back({state.source->release_base() + "Release.gpg", state.release_gpg, "",
                           std::nullopt, true, true});
     }
@@ -193,7 +295,23 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
   const auto release_results = downloader.fetch(releases);
   for (std::size_t i = 0; i < without_in_release.size(); ++i) {
     auto& state = states[without_in_release[i]];
-    if (!release_results[2 * i + 1].found && !state.source->trusted) {
+    const bool trusted = state.source->trusted;
+    if (!release_results[2 * i].found) {
+      // apt reads a repository without any Release only when told to trust it.
+      if (!trusted) {
+        throw DebError(
+            "the repository " + state.source->label() +
+                " has no Release file (no InRelease, no Release), so nothing vouches for its "
+                "Packages",
+            "Check the URI and the suite. If they are right, publish a signed Release for it "
+            "(apt-ftparchive release; gpg --clearsign), or mark it [trusted=yes] if you trust "
+            "every byte served from it (apt refuses it too).");
+      }
+      state.kind = ReleaseKind::kNone;
+      continue;
+    }
+    state.kind = ReleaseKind::kRelease;
+    if (!release_results[2 * i + 1].found && !trusted) {
       throw DebError("the repository " + state.source->label() +
                          " is not signed (no InRelease, no Release.gpg)",
                      "Sign it, or mark it [trusted=yes] if you trust every byte served from "
@@ -201,35 +319,41 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
     }
   }
 
-  // Signatures are checked by one gpgv per repository, all at once.
+  // Signatures are checked by one gpgv per repository, all at once. Valid-Until is checked
+  // here, when the Release is used, so that a cached Release that has expired since it was
+  // fetched is refused too.
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   std::vector<std::future<ReleaseFile>> releases_checked;
-  for (std::size_t i = 0; i < states.size(); ++i) {
-    releases_checked.push_back(
-        std::async(std::launch::async, [&state = states[i], has = found[i].found] {
-          const std::string origin = state.source->release_base() + (has ? "InRelease" : "Release");
-          return parse_release(release_text(state, has), origin);
-        }));
+  for (const auto& state : states) {
+    if (state.kind == ReleaseKind::kNone) {
+      releases_checked.emplace_back();
+      continue;
+    }
+    releases_checked.push_back(std::async(std::launch::async, [&state, &apt_config, now] {
+      const std::string origin = state.source->release_base() +
+                                 (state.kind == ReleaseKind::kInRelease ? "InRelease" : "Release");
+      auto release = parse_release(release_text(state), origin);
+      if (checks_valid_until(*state.source, apt_config)) {
+        check_not_expired(release, origin, now);
+      }
+      return release;
+    }));
   }
   for (std::size_t i = 0; i < states.size(); ++i) {
-    states[i].release_file = releases_checked[i].get();
+    if (releases_checked[i].valid()) {
+      states[i].release_file = releases_checked[i].get();
+    }
   }
   std::vector<IndexFile> indexes;
-  for (std::size_t i = 0; i < states.size(); ++i) {
-    auto& state = states[i];
+  for (const auto& state : states) {
     const auto& release = state.release_file;
-    std::vector<std::string> stems;
-    if (state.source->flat()) {
-      stems.emplace_back("Packages");
-    } else {
-      for (const auto& component : state.source->components) {
-        stems.push_back(component + "/binary-" + architecture + "/Packages");
-        // apt reads binary-all only from repositories that list "all" as an architecture.
-        const bool lists_all = std::find(release.architectures.begin(), release.architectures.end(),
-                                         "all") != release.architectures.end();
-        if (lists_all && !release.all_in_arch_indexes) {
-          stems.push_back(component + "/binary-all/Packages");
-        }
-      }
+    const auto stems = index_stems(*state.source, release, architecture);
+    if (state.kind == ReleaseKind::kNone) {
+      auto unvouched =
+          fetch_unvouched_indexes(*state.source, stems, release_dir, index_dir, downloader, warn);
+      indexes.insert(indexes.end(), unvouched.begin(), unvouched.end());
+      continue;
     }
     for (const auto& stem : stems) {
       const auto picked = pick_index(release, stem);

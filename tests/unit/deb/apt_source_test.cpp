@@ -92,5 +92,27 @@ TEST(AptSourceTest, ReadsTheSystemConfigurationInOrder) {
   EXPECT_EQ(sources[2].uri, "http://three");
 }
 
+TEST(AptSourceTest, ReadsTheDateCheckOptions) {
+  const auto one_line = parse_one_line_sources(
+      "deb [check-valid-until=no] http://a/ s main\n"
+      "deb [check-valid-until=yes check-date=false] http://b/ s main\n"
+      "deb http://c/ s main\n",
+      "s.list");
+  ASSERT_EQ(one_line.size(), 3U);
+  EXPECT_EQ(one_line[0].check_valid_until, false);
+  EXPECT_EQ(one_line[1].check_valid_until, true);
+  EXPECT_EQ(one_line[1].check_date, false);
+  EXPECT_EQ(one_line[2].check_valid_until, std::nullopt);  // apt.conf decides
+  const auto deb822 = parse_deb822_sources(
+      "Types: deb\nURIs: http://a/\nSuites: s\nComponents: main\nCheck-Valid-Until: no\n",
+      "x.sources");
+  ASSERT_EQ(deb822.size(), 1U);
+  EXPECT_EQ(deb822[0].check_valid_until, false);
+  EXPECT_NE(error_of([] {
+              (void)parse_one_line_sources("deb [check-valid-until=nope] http://a s main\n", "f");
+            }).find("f:1:1: check-valid-until is 'nope', which is neither yes nor no"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace gantry::deb

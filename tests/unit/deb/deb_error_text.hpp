@@ -17,4 +17,14 @@ inline std::string error_of(const std::function<void()>& action) {
   return "(no error)";
 }
 
+/// The resolution of the DebError `action` throws, or "(no error)".
+inline std::string resolution_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const deb::DebError& error) {
+    return error.resolution();
+  }
+  return "(no error)";
+}
+
 }  // namespace gantry::testing

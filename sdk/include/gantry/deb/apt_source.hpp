@@ -1,9 +1,11 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "gantry/deb/apt_config.hpp"
 #include "gantry/sdk/error.hpp"
 
 namespace gantry::deb {
@@ -19,7 +21,13 @@ struct AptSource {
   std::string inline_key;                  ///< a Signed-By armored key block, when given inline
   bool trusted = false;                    ///< [trusted=yes]: accept it unsigned
   std::vector<std::string> architectures;  ///< arch= / Architectures:; empty: any
-  SourcePosition position;                 ///< where the user wrote it
+  /// check-valid-until= / Check-Valid-Until:, whether an expired Release is refused;
+  /// unset: Acquire::Check-Valid-Until decides (default yes).
+  std::optional<bool> check_valid_until;
+  /// check-date= / Check-Date:, whether the Release's dates are checked at all (apt skips
+  /// Valid-Until too when not); unset: Acquire::Check-Date decides (default yes).
+  std::optional<bool> check_date;
+  SourcePosition position;  ///< where the user wrote it
 
   [[nodiscard]] bool flat() const { return components.empty(); }
   /// The URL of the directory holding InRelease/Release, with a final '/'.
@@ -40,10 +48,10 @@ struct AptSource {
 /// The machine's apt configuration under `etc_apt`: sources.list, then
 /// sources.list.d/*.list and *.sources in name order (other names are ignored, as apt does).
 [[nodiscard]] std::vector<AptSource> load_system_sources(
-    const std::filesystem::path& etc_apt = "/etc/apt");
+    const std::filesystem::path& etc_apt = apt_etc_directory());
 
 /// The keyrings apt trusts for a source without Signed-By.
 [[nodiscard]] std::vector<std::filesystem::path> default_keyrings(
-    const std::filesystem::path& etc_apt = "/etc/apt");
+    const std::filesystem::path& etc_apt = apt_etc_directory());
 
 }  // namespace gantry::deb
