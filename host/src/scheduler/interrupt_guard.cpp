@@ -1,5 +1,7 @@
 #include "scheduler/interrupt_guard.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 
 namespace gantry::host {
@@ -9,7 +11,15 @@ namespace {
 std::atomic<bool> interrupt_flag{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
-extern "C" void on_interrupt(int /*signal*/) { interrupt_flag.store(true); }
+// The first SIGINT or SIGTERM asks the run to stop cleanly; a second one means the user
+// will not wait for that: exit at once with 130, as shells report an interrupt.
+extern "C" void on_interrupt(int /*signal*/) {
+  if (interrupt_flag.exchange(true)) {
+    static constexpr char kMessage[] = "\ngantry: interrupted again; exiting now\n";
+    (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    ::_exit(130);
+  }
+}
 
 }  // namespace
 

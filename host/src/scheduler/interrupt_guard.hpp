@@ -5,7 +5,8 @@
 namespace gantry::host {
 
 /// While it lives, SIGINT and SIGTERM set a flag instead of killing the process, so a
-/// run can cancel its steps and report before it exits with 130. A signal handler can
+/// run can cancel its steps and report before it exits with 130; a second signal exits
+/// with 130 at once. A signal handler can
 /// only reach static storage, which is why the flag is process-wide; this guard owns it
 /// and restores the previous handlers when it goes. Create at most one at a time.
 class InterruptGuard {
