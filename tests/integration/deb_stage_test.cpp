@@ -5,10 +5,14 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <array>
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "apt_repository.hpp"
 #include "command.hpp"
@@ -217,16 +221,31 @@ TEST_F(DebStageTest, ADroppedConnectionIsRetried) {
 TEST_F(DebStageTest, AFileChangedInPlaceAfterStagingDoesNotLeakIntoTheNextStage) {
   AptRepository repo;
   publish_graph(repo);
-  auto result = stage({"--packages", "app"}, repo.sources_line(repo.file_uri()));
+  auto result = stage({"--packages", "app", "--link"}, repo.sources_line(repo.file_uri()));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   {
-    // Staged files may be hard links into the cache: write into one in place.
+    // With --link staged files are hard links into the cache: write into one in place.
     std::ofstream(into_ / "usr/share/app/data.txt", std::ios::app) << "changed\n";
   }
   fs::remove_all(into_);
-  result = stage({"--packages", "app"}, repo.sources_line(repo.file_uri()));
+  result = stage({"--packages", "app", "--link"}, repo.sources_line(repo.file_uri()));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(read_file(into_ / "usr/share/app/data.txt"), "data\n");
+}
+
+TEST_F(DebStageTest, StagedFilesAreTheProjectsOwnNotSharedWithTheCache) {
+  AptRepository repo;
+  publish_graph(repo);
+  const fs::path first = into_;
+  const fs::path other = work_.path() / "other-project";
+  ASSERT_EQ(stage({"--packages", "app"}, repo.sources_line(repo.file_uri())).exit_code, 0);
+  into_ = other;
+  const auto second = stage({"--packages", "app"}, repo.sources_line(repo.file_uri()));
+  into_ = first;
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(fs::hard_link_count(first / "usr/share/app/data.txt"), 1U);
+  std::ofstream(first / "usr/share/app/data.txt", std::ios::app) << "edited in one project\n";
+  EXPECT_EQ(read_file(other / "usr/share/app/data.txt"), "data\n");
 }
 
 TEST_F(DebStageTest, ProcessesSharingOneCacheDoNotTripOverEachOther) {
@@ -394,6 +413,101 @@ TEST_F(DebStageTest, HostileDebsCannotWriteOutsideTheStagingDirectory) {
   }
 }
 
+/// Every file under `root` with its content (a symlink as "-> target"), to show that
+/// nothing outside a target changed.
+std::map<std::string, std::string> tree_snapshot(const fs::path& root) {
+  std::map<std::string, std::string> snapshot;
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
+       ++it) {
+    const auto name = it->path().lexically_relative(root).string();
+    if (it->is_symlink()) {
+      snapshot[name] = "-> " + fs::read_symlink(it->path()).string();
+    } else if (it->is_regular_file()) {
+      snapshot[name] = read_file(it->path());
+    } else {
+      snapshot[name] = "dir";
+    }
+  }
+  return snapshot;
+}
+
+/// A marker tree beside the staging directory, where a hostile repository would write.
+fs::path make_markers(const fs::path& dir) {
+  write_file(dir / "x", "marker\n");
+  write_file(dir / "tool.gantry-shebang", "marker\n");
+  write_file(dir / "python3/sitecustomize.py", "marker\n");
+  write_file(dir / "etc/x", "marker\n");
+  return dir;
+}
+
+TEST_F(DebStageTest, APackageNameFromTheIndexCannotNameAFileOutsideTheTarget) {
+  const fs::path outside = make_markers(work_.path() / "outside");
+  const auto before = tree_snapshot(outside);
+  AptRepository repo;
+  repo.add({.name = "app", .fields = {{"Depends", "evil"}}, .files = {{"usr/bin/app", "x"}}});
+  repo.add({.name = "evil", .files = {{"usr/share/evil", "x"}}});
+  const std::string hostile_name = "../../../../../../../../.." + outside.string() + "/x";
+  repo.publish(true, [&](std::string& packages) {
+    const auto at = packages.find("Package: evil\n");
+    ASSERT_NE(at, std::string::npos);
+    packages.replace(at, 13, "Package: " + hostile_name);
+    const auto depends = packages.find("Depends: evil");
+    ASSERT_NE(depends, std::string::npos);
+    packages.replace(depends, 13, "Depends: " + hostile_name);
+  });
+  for (const auto& request : {std::string("app"), hostile_name}) {
+    SCOPED_TRACE(request);
+    const auto result = stage({"--packages", request}, repo.sources_line(repo.file_uri()));
+    EXPECT_EQ(result.exit_code, 1) << result.out;
+    EXPECT_NE(result.err.find("the package name '" + hostile_name + "' is not valid in Debian"),
+              std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("Packages.xz:"), std::string::npos) << result.err;  // file:line
+    EXPECT_EQ(tree_snapshot(outside), before);
+    EXPECT_FALSE(fs::exists(into_));
+  }
+}
+
+TEST_F(DebStageTest, WritesAfterUnpackingCannotBeRedirectedBySymlinksAPackageShips) {
+  const fs::path outside = make_markers(work_.path() / "outside");
+  const auto before = tree_snapshot(outside);
+  AptRepository repo;
+  const auto good = repo.add({.name = "trap", .files = {{"usr/share/trap", "x"}}});
+  const std::string entries = R"([
+      ["symlink", "./var/lib/dpkg/status.d", ")" + outside.string() + R"("],
+      ["file", "./usr/bin/tool", "#!/usr/bin/python3\nprint()\n"],
+      ["symlink", "./usr/bin/tool.gantry-shebang", ")" + (outside / "tool.gantry-shebang").string() + R"("],
+      ["symlink", "./usr/lib/python3", ")" + (outside / "python3").string() + R"("],
+      ["file", "./etc/x", "in the tree\n"],
+      ["symlink", "./usr/bin/climbs", "/../../../../../etc/x"]])";
+  write_hostile_deb(good, repo.root() / "pool" / "trap_1.0_amd64.deb", entries);
+  repo.publish();
+  const auto result = stage({"--packages", "trap"}, repo.sources_line(repo.file_uri()));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(tree_snapshot(outside), before);
+  // The record went where the image's own /var/lib/dpkg/status.d leads: inside the tree.
+  EXPECT_NE(read_file(into_ / outside.relative_path() / "trap").find("Package: trap"),
+            std::string::npos);
+  EXPECT_EQ(read_file(into_ / "usr/bin/tool"), "#!/usr/bin/env python3\nprint()\n");
+  EXPECT_EQ(fs::read_symlink(into_ / "usr/bin/climbs"), "../../etc/x");
+  EXPECT_EQ(read_file(into_ / "usr/bin/climbs"), "in the tree\n");
+}
+
+TEST_F(DebStageTest, DeviceNodesAndFifosAPackageShipsAreReportedNotMade) {
+  AptRepository repo;
+  const auto good = repo.add({.name = "devs", .files = {{"usr/share/devs", "x"}}});
+  write_hostile_deb(good, repo.root() / "pool" / "devs_1.0_amd64.deb",
+                    R"([["file", "./usr/share/devs", "x"], ["fifo", "./run/queue"],
+                        ["chardev", "./dev/null"]])");
+  repo.publish();
+  const auto result = stage({"--packages", "devs"}, repo.sources_line(repo.file_uri()));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("skipped the fifo /run/queue"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("skipped the device node /dev/null"), std::string::npos);
+  EXPECT_FALSE(fs::exists(into_ / "run/queue"));
+  EXPECT_TRUE(fs::exists(into_ / "usr/share/devs"));
+}
+
 TEST_F(DebStageTest, BadInputNamesWhereItIs) {
   write_file(work_.path() / "bad.list", "deb http://example.invalid/debian\n");
   auto result = run_command({.argv = {kGantry, "deb-stage", "--sources", "bad.list", "--into",
@@ -459,6 +573,152 @@ TEST(DebStageLiveTest, MatchesAptGetDownloadAndDpkgDebExtract) {
   EXPECT_TRUE(only_gantry.empty()) << "only in gantry's tree: " << only_gantry.front();
   EXPECT_TRUE(only_dpkg.empty()) << "only in dpkg-deb's tree: " << only_dpkg.front();
   EXPECT_GT(staged.size(), 100U);
+}
+
+/// deb-stage under an apt configuration of the test's own (GANTRY_APT_CONFIG_ROOT, with
+/// APT_CONFIG unset) rather than this machine's, whose apt.conf.d may turn date checks off.
+class DebStageAptConfigTest : public DebStageTest {
+ protected:
+  void SetUp() override {
+    fs::create_directories(etc_apt_ / "apt.conf.d");
+    for (const auto* name : kVariables) {
+      if (const char* value = std::getenv(name)) {
+        saved_[name] = value;
+      }
+    }
+    ::setenv("GANTRY_APT_CONFIG_ROOT", etc_apt_.c_str(), 1);
+    ::unsetenv("APT_CONFIG");
+  }
+  void TearDown() override {
+    for (const auto* name : kVariables) {
+      if (saved_.contains(name)) {
+        ::setenv(name, saved_.at(name).c_str(), 1);
+      } else {
+        ::unsetenv(name);
+      }
+    }
+  }
+
+  static constexpr std::array<const char*, 2> kVariables{"GANTRY_APT_CONFIG_ROOT", "APT_CONFIG"};
+  fs::path etc_apt_ = work_.path() / "etc-apt";
+  std::map<std::string, std::string> saved_;
+};
+
+constexpr std::chrono::seconds kExpiredLongAgo{-(86400 + 2 * 3600 + 3 * 60 + 4)};
+
+TEST_F(DebStageAptConfigTest, AReleasePastItsValidUntilIsRefusedAsAptRefusesIt) {
+  AptRepository repo;
+  repo.set_valid_for(kExpiredLongAgo);  // a mirror replaying indexes from a day ago
+  publish_graph(repo);
+  const auto result = stage({"--packages", "base-tool"}, repo.sources_line(repo.file_uri()));
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  EXPECT_NE(result.err.find("the Release file for " + repo.file_uri() +
+                            "/dists/stable/InRelease is expired (invalid since 1d 2h 3min "),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("Recommended resolution:"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("replaying old indexes"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("[check-valid-until=no]"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(into_));
+}
+
+TEST_F(DebStageAptConfigTest, AReleaseStillValidIsStaged) {
+  AptRepository repo;
+  repo.set_valid_for(std::chrono::hours(24 * 7));
+  publish_graph(repo);
+  ASSERT_NE(read_file(repo.dists() / "InRelease").find("Valid-Until: "), std::string::npos);
+  const auto result = stage({"--packages", "base-tool"}, repo.sources_line(repo.file_uri()));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(read_file(into_ / "usr/bin/base"), "b");
+}
+
+TEST_F(DebStageAptConfigTest, CheckValidUntilNoOnTheSourceAcceptsAnExpiredRelease) {
+  AptRepository repo;
+  repo.set_valid_for(kExpiredLongAgo);
+  publish_graph(repo);
+  const auto result = stage({"--packages", "base-tool"},
+                            repo.sources_line(repo.file_uri(), "check-valid-until=no"));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(read_file(into_ / "usr/bin/base"), "b");
+}
+
+TEST_F(DebStageAptConfigTest, AnAptConfDFileCanTurnTheCheckOff) {
+  AptRepository repo;
+  repo.set_valid_for(kExpiredLongAgo);
+  publish_graph(repo);
+  auto result = stage({"--packages", "base-tool"}, repo.sources_line(repo.file_uri()));
+  ASSERT_EQ(result.exit_code, 1) << result.err;
+  write_file(etc_apt_ / "apt.conf.d" / "99snapshot-mirror",
+             "// this mirror serves a frozen snapshot\nAcquire::Check-Valid-Until \"false\";\n");
+  result = stage({"--packages", "base-tool"}, repo.sources_line(repo.file_uri()));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(read_file(into_ / "usr/bin/base"), "b");
+}
+
+TEST_F(DebStageAptConfigTest, ACachedReleaseThatHasExpiredSinceIsRefused) {
+  AptRepository repo;
+  repo.set_valid_for(std::chrono::seconds(15));
+  publish_graph(repo);
+  const auto published = std::chrono::steady_clock::now();
+  const std::string uri = repo.serve();
+  auto result = stage({"--packages", "base-tool"}, repo.sources_line(uri));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto first_log = repo.http_log();
+
+  std::this_thread::sleep_until(published + std::chrono::seconds(17));
+  fs::remove_all(into_);
+  result = stage({"--packages", "base-tool"}, repo.sources_line(uri));
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  EXPECT_NE(result.err.find("/dists/stable/InRelease is expired (invalid since "),
+            std::string::npos)
+      << result.err;
+  // The server had nothing newer: the Release refused is the copy cached by the first run.
+  const auto second_log = repo.http_log().substr(first_log.size());
+  EXPECT_NE(second_log.find("InRelease HTTP/1.1\" 304"), std::string::npos) << second_log;
+  EXPECT_FALSE(fs::exists(into_));
+}
+
+TEST_F(DebStageTest, ATrustedFlatRepositoryWithOnlyAPackagesFileIsStaged) {
+  for (const auto* index : {"Packages", "Packages.gz", "Packages.xz"}) {
+    SCOPED_TRACE(index);
+    AptRepository repo;
+    repo.add({.name = "flat-tool", .files = {{"usr/bin/flat-tool", "f"}}});
+    repo.publish_flat({index});
+    ASSERT_FALSE(fs::exists(repo.root() / "Release"));
+    fs::remove_all(into_);
+    const auto result =
+        stage({"--packages", "flat-tool"}, "deb [trusted=yes] " + repo.file_uri() + " ./\n");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(read_file(into_ / "usr/bin/flat-tool"), "f");
+  }
+}
+
+TEST_F(DebStageTest, AFlatRepositorysCompressedPackagesArePreferred) {
+  AptRepository repo;
+  repo.add({.name = "flat-tool", .files = {{"usr/bin/flat-tool", "f"}}});
+  repo.publish_flat({"Packages.xz", "Packages.gz"});
+  write_file(repo.root() / "Packages", "");  // a stale plain index that must not be read
+  const std::string uri = repo.serve();
+  const auto result = stage({"--packages", "flat-tool"}, "deb [trusted=yes] " + uri + " ./\n");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto log = repo.http_log();
+  EXPECT_NE(log.find("GET /Packages.xz HTTP"), std::string::npos) << log;
+  EXPECT_EQ(log.find("GET /Packages.gz HTTP"), std::string::npos) << log;
+  EXPECT_EQ(log.find("GET /Packages HTTP"), std::string::npos) << log;
+}
+
+TEST_F(DebStageTest, AFlatRepositoryWithoutReleaseIsRefusedUnlessTrusted) {
+  AptRepository repo;
+  repo.add({.name = "flat-tool", .files = {{"usr/bin/flat-tool", "f"}}});
+  repo.publish_flat({"Packages.xz"});
+  const auto result = stage({"--packages", "flat-tool"}, "deb " + repo.file_uri() + " ./\n");
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  EXPECT_NE(result.err.find("the repository " + repo.file_uri() +
+                            " ./ has no Release file (no InRelease, no Release)"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("mark it [trusted=yes]"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(into_));
 }
 
 }  // namespace

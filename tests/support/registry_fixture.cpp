@@ -106,6 +106,10 @@ void RegistryFixture::start() {
   ASSERT_TRUE(wait_for_port(port)) << "docker-registry did not start:\n" << read_file(log);
 }
 
+void RegistryFixture::pause() const { ::kill(pid_, SIGSTOP); }
+
+void RegistryFixture::resume() const { ::kill(pid_, SIGCONT); }
+
 void RegistryFixture::stop() {
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);

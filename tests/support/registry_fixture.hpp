@@ -36,6 +36,10 @@ class RegistryFixture {
   /// Kills the registry (SIGKILL, as a crash) and starts it again on the same port and data.
   void stop();
   void start();
+  /// Freezes the registry (SIGSTOP: connections are accepted, nothing is answered), and
+  /// lets it go on (SIGCONT).
+  void pause() const;
+  void resume() const;
 
  private:
   sdk::TemporaryDirectory dir_{"gantry-registry-"};

@@ -5,7 +5,9 @@ Usage: token_issuer.py PORT KEY_PEM CERT_PEM USER PASSWORD LIFETIME_SECONDS LOG_
 
 Answers GET /token?service=S&scope=repository:NAME:ACTIONS with a JWT signed RS256, whose
 x5c header carries CERT_PEM (the registry trusts it through its rootcertbundle). Only
-USER:PASSWORD over Basic auth gets a token; every request is appended to LOG_FILE. With
+USER:PASSWORD over Basic auth gets a token; so does a POST of docker's OAuth2 form
+(grant_type=refresh_token) whose refresh_token is PASSWORD, as an identity token. Every
+request is appended to LOG_FILE. With
 REJECT_FIRST=1 the first token names another audience, so the registry refuses it, as it
 refuses an expired or revoked token.
 """
@@ -37,13 +39,24 @@ class Issuer(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        form = parse_qs(self.rfile.read(length).decode())
+        authorized = (form.get("grant_type") == ["refresh_token"]
+                      and form.get("refresh_token") == [password])
+        self.answer(form, authorized, "POST")
+
     def do_GET(self):
-        global issued
         query = parse_qs(urlparse(self.path).query)
+        self.answer(query, self.headers.get("Authorization", "") == expected, "GET")
+
+    def answer(self, query, authorized, method):
+        global issued
         scopes = query.get("scope", [])
-        authorized = self.headers.get("Authorization", "") == expected
         with open(log_file, "a") as log:
-            log.write(json.dumps({"scopes": scopes, "authorized": authorized}) + "\n")
+            log.write(json.dumps({"scopes": scopes, "authorized": authorized, "method": method,
+                                  "authorization_header": "Authorization" in self.headers})
+                      + "\n")
         if not authorized:
             self.send_response(401)
             self.send_header("Content-Type", "application/json")
@@ -61,7 +74,8 @@ class Issuer(http.server.BaseHTTPRequestHandler):
                   "exp": now + lifetime, "nbf": now - 5, "iat": now, "jti": str(uuid.uuid4()),
                   "access": access}
         token = jwt.encode(claims, key, algorithm="RS256", headers={"x5c": [x5c]})
-        body = json.dumps({"token": token, "expires_in": lifetime}).encode()
+        body = json.dumps({"token": token, "access_token": token,
+                           "expires_in": lifetime}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
