@@ -474,10 +474,13 @@ TEST_F(DebStageTest, WritesAfterUnpackingCannotBeRedirectedBySymlinksAPackageShi
   AptRepository repo;
   const auto good = repo.add({.name = "trap", .files = {{"usr/share/trap", "x"}}});
   const std::string entries = R"([
-      ["symlink", "./var/lib/dpkg/status.d", ")" + outside.string() + R"("],
+      ["symlink", "./var/lib/dpkg/status.d", ")" +
+                              outside.string() + R"("],
       ["file", "./usr/bin/tool", "#!/usr/bin/python3\nprint()\n"],
-      ["symlink", "./usr/bin/tool.gantry-shebang", ")" + (outside / "tool.gantry-shebang").string() + R"("],
-      ["symlink", "./usr/lib/python3", ")" + (outside / "python3").string() + R"("],
+      ["symlink", "./usr/bin/tool.gantry-shebang", ")" +
+                              (outside / "tool.gantry-shebang").string() + R"("],
+      ["symlink", "./usr/lib/python3", ")" +
+                              (outside / "python3").string() + R"("],
       ["file", "./etc/x", "in the tree\n"],
       ["symlink", "./usr/bin/climbs", "/../../../../../etc/x"]])";
   write_hostile_deb(good, repo.root() / "pool" / "trap_1.0_amd64.deb", entries);

@@ -112,8 +112,7 @@ TEST_F(HostileNetworkTest, APasswordIsNeverSentToATokenServerOverPlainHttp) {
       gantry({"copy", "--dest-tls-verify=false", "--dest-creds", std::string("robot:") + kSecret,
               "oci-archive:app.rock", "docker://" + registry.host() + "/app:0.2"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.err.find("to a token server over plain http"), std::string::npos)
-      << result.err;
+  EXPECT_NE(result.err.find("to a token server over plain http"), std::string::npos) << result.err;
   EXPECT_EQ(issuer.requests(), "") << "nothing reached the token server";
 }
 
@@ -121,12 +120,11 @@ TEST_F(HostileNetworkTest, AnIdentityTokenIsExchangedAsARefreshTokenNotSentAsAPa
   TokenIssuerFixture issuer("robot", kSecret, 300);
   RegistryFixture registry({.token_realm = issuer.realm(), .token_cert = issuer.certificate()});
   write_test_archive(work_.path() / "app.rock", "0.2", {3000});
-  write_file(work_.path() / "auth.json", R"({"auths":{")" + registry.host() +
-                                             R"(":{"auth":")" + net::base64("robot:") +
-                                             R"(","identitytoken":")" + kSecret + R"("}}})");
-  const auto result =
-      gantry({"copy", "--dest-tls-verify=false", "--dest-authfile", "auth.json",
-              "oci-archive:app.rock", "docker://" + registry.host() + "/app:0.2"});
+  write_file(work_.path() / "auth.json", R"({"auths":{")" + registry.host() + R"(":{"auth":")" +
+                                             net::base64("robot:") + R"(","identitytoken":")" +
+                                             kSecret + R"("}}})");
+  const auto result = gantry({"copy", "--dest-tls-verify=false", "--dest-authfile", "auth.json",
+                              "oci-archive:app.rock", "docker://" + registry.host() + "/app:0.2"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(issuer.requests().find(R"("authorized": true, "method": "POST", )"
                                    R"("authorization_header": false)"),
@@ -176,20 +174,21 @@ TEST_F(HostileNetworkTest, ARetriedBlobPullStartsAfreshAndTheImageIsIntact) {
     EXPECT_EQ(fs::file_size(out / "blobs/sha256" / layer.digest.hex()),
               static_cast<std::uintmax_t>(layer.size));
   }
-  const auto unpacked = run_command({.argv = {"umoci", "unpack", "--rootless", "--image",
-                                              out.string() + ":0.2",
-                                              (work_.path() / "bundle").string()}});
+  const auto unpacked =
+      run_command({.argv = {"umoci", "unpack", "--rootless", "--image", out.string() + ":0.2",
+                            (work_.path() / "bundle").string()}});
   EXPECT_EQ(unpacked.exit_code, 0) << unpacked.err;
 }
 
 TEST_F(HostileNetworkTest, ARefusedPushDeletesItsUploadSessions) {
   RegistryFixture registry;
   write_test_archive(work_.path() / "app.rock", "0.2", {3000});
-  FaultProxy front(registry.host(), json::array({{{"match", "PUT /v2/app/blobs/uploads/"},
-                                                  {"every", true},
-                                                  {"action", "status"},
-                                                  {"status", 400},
-                                                  {"body", R"({"errors":[{"code":"DIGEST_INVALID"}]})"}}}));
+  FaultProxy front(registry.host(),
+                   json::array({{{"match", "PUT /v2/app/blobs/uploads/"},
+                                 {"every", true},
+                                 {"action", "status"},
+                                 {"status", 400},
+                                 {"body", R"({"errors":[{"code":"DIGEST_INVALID"}]})"}}}));
   const auto result = gantry({"copy", "--dest-tls-verify=false", "oci-archive:app.rock",
                               "docker://" + front.host() + "/app:0.2"});
   EXPECT_EQ(result.exit_code, 1);
@@ -237,8 +236,7 @@ TEST_F(HostileNetworkTest, ACtrlCStopsAPushToAStalledRegistryWithinASecondOrTwo)
 TEST_F(HostileNetworkTest, ASecondCtrlCExitsAtOnce) {
   // A step whose child ignores the polite stop: the first Ctrl-C waits for it, the
   // second does not.
-  auto run = start_gantry({"exec", "--command", "sh", "--args",
-                           "-c,trap '' TERM INT; sleep 20"});
+  auto run = start_gantry({"exec", "--command", "sh", "--args", "-c,trap '' TERM INT; sleep 20"});
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   const auto sent = Clock::now();
   run->signal(SIGINT);
@@ -255,11 +253,9 @@ TEST_F(HostileNetworkTest, ACtrlCStopsStagingFromAStalledMirror) {
   repo.add({.name = "app", .files = {{"usr/bin/app", "x"}}});
   repo.publish();
   const std::string uri = repo.serve();
-  FaultProxy mirror(uri.substr(std::string("http://").size()),
-                    json::array({{{"match", "GET /"},
-                                  {"every", true},
-                                  {"action", "stall"},
-                                  {"seconds", 120}}}));
+  FaultProxy mirror(
+      uri.substr(std::string("http://").size()),
+      json::array({{{"match", "GET /"}, {"every", true}, {"action", "stall"}, {"seconds", 120}}}));
   write_file(work_.path() / "sources.list", repo.sources_line("http://" + mirror.host()));
   auto stage = start_gantry({"deb-stage", "--sources", "sources.list", "--packages", "app",
                              "--into", (work_.path() / "into").string(), "--cache-dir",

@@ -9,9 +9,9 @@
 
 #include "command.hpp"
 #include "dropping_proxy.hpp"
+#include "gantry/net/encoding.hpp"
 #include "gantry/oci/tar_index.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
-#include "gantry/net/encoding.hpp"
 #include "registry_fixture.hpp"
 #include "test_image.hpp"
 #include "token_issuer_fixture.hpp"

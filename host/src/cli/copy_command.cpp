@@ -42,9 +42,9 @@ google::protobuf::Map<std::string, v1::Value> CopyCommand::params() const {
   if (!dest_creds_.empty()) {
     params["creds"] = sdk::string_value(dest_creds_);
   }
-  for (const auto& [name, value] : {std::pair{"authfile", &authfile_},
-                                    std::pair{"src-authfile", &src_authfile_},
-                                    std::pair{"dest-authfile", &dest_authfile_}}) {
+  for (const auto& [name, value] :
+       {std::pair{"authfile", &authfile_}, std::pair{"src-authfile", &src_authfile_},
+        std::pair{"dest-authfile", &dest_authfile_}}) {
     if (!value->empty()) {
       params[name] = sdk::string_value(*value);
     }

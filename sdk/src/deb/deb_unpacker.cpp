@@ -85,10 +85,9 @@ std::size_t unpack_data(struct archive* outer, StagingTree& tree, const std::str
         default:
           // Device nodes, fifos and sockets: an unprivileged unpack cannot make them (nor
           // does dpkg-deb -x as a user); say so, as the image will lack them.
-          tree.report_skipped(name, archive_entry_filetype(entry) == AE_IFIFO ? "fifo"
-                                    : archive_entry_filetype(entry) == AE_IFSOCK
-                                        ? "socket"
-                                        : "device node");
+          tree.report_skipped(name, archive_entry_filetype(entry) == AE_IFIFO    ? "fifo"
+                                    : archive_entry_filetype(entry) == AE_IFSOCK ? "socket"
+                                                                                 : "device node");
           continue;
       }
     }

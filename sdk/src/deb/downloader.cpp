@@ -4,15 +4,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <array>
-#include <chrono>
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
-#include <mutex>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "gantry/archive/atomic_file.hpp"
@@ -158,10 +158,11 @@ DownloadResult Downloader::fetch_remote(const Download& download,
     file.commit();
     if (response.modified) {
       std::error_code ignored;
-      fs::last_write_time(download.target,
-                          fs::file_time_type::clock::from_sys(std::chrono::system_clock::from_time_t(
-                              static_cast<std::time_t>(*response.modified))),
-                          ignored);
+      fs::last_write_time(
+          download.target,
+          fs::file_time_type::clock::from_sys(
+              std::chrono::system_clock::from_time_t(static_cast<std::time_t>(*response.modified))),
+          ignored);
     }
     return {true, true};
   }

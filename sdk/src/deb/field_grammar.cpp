@@ -16,9 +16,8 @@ bool all_of(std::string_view text, bool (*allowed)(char)) {
 }  // namespace
 
 bool is_package_name(std::string_view text) {
-  return !text.empty() && is_lower_alnum(text.front()) && all_of(text, [](char c) {
-           return is_lower_alnum(c) || c == '+' || c == '-' || c == '.';
-         });
+  return !text.empty() && is_lower_alnum(text.front()) &&
+         all_of(text, [](char c) { return is_lower_alnum(c) || c == '+' || c == '-' || c == '.'; });
 }
 
 bool is_package_version(std::string_view text) {

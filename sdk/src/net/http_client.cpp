@@ -166,17 +166,17 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
                          "Check the URL (and where its server redirects).",
                          NetworkError::Kind::kTls);
     }
-    const bool with_credentials = !request.authorization.empty() && credential_origin &&
-                                  *origin == *credential_origin;
+    const bool with_credentials =
+        !request.authorization.empty() && credential_origin && *origin == *credential_origin;
     HttpResponse response = send_once(request, url, with_credentials);
     const std::string location = response.header("location");
     if (!request.follow_redirects || !is_redirect(response.status) || location.empty()) {
       return response;
     }
     if (hop == 5) {
-      throw NetworkError(request.method + " " + without_credentials(request.url) +
-                             ": more than 5 redirects",
-                         "Check the server's configuration.", NetworkError::Kind::kTls);
+      throw NetworkError(
+          request.method + " " + without_credentials(request.url) + ": more than 5 redirects",
+          "Check the server's configuration.", NetworkError::Kind::kTls);
     }
     url = resolve_url(url, location);
   }
@@ -212,7 +212,8 @@ HttpResponse HttpClient::send_once(const HttpRequest& request, const std::string
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options_.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+                   static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.stall_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_write);

@@ -18,8 +18,8 @@ bool RetryPolicy::Run::wait_before_retry(int attempt,
     return false;
   }
   const auto doubled = policy_.backoff * (1LL << std::min(attempt - 1, 16));
-  const auto wait = std::min<std::chrono::milliseconds>(hint.value_or(doubled),
-                                                        std::chrono::minutes(1));
+  const auto wait =
+      std::min<std::chrono::milliseconds>(hint.value_or(doubled), std::chrono::minutes(1));
   if (Clock::now() + wait > started_ + policy_.deadline) {
     return false;
   }
@@ -27,8 +27,7 @@ bool RetryPolicy::Run::wait_before_retry(int attempt,
   return true;
 }
 
-void cancellable_sleep(std::chrono::milliseconds duration,
-                       const std::function<bool()>& cancelled) {
+void cancellable_sleep(std::chrono::milliseconds duration, const std::function<bool()>& cancelled) {
   const auto until = Clock::now() + duration;
   while (true) {
     if (cancelled && cancelled()) {

@@ -12,8 +12,8 @@
 #include <sstream>
 #include <vector>
 
-#include "gantry/oci/oci_error.hpp"
 #include "gantry/net/encoding.hpp"
+#include "gantry/oci/oci_error.hpp"
 
 extern char** environ;  // NOLINT: POSIX declares it this way
 

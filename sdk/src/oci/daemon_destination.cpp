@@ -8,10 +8,10 @@
 
 #include "gantry/archive/atomic_file.hpp"
 #include "gantry/archive/tar_writer.hpp"
-#include "gantry/oci/media_types.hpp"
-#include "gantry/oci/registry_error.hpp"
 #include "gantry/net/http_client.hpp"
 #include "gantry/net/network_error.hpp"
+#include "gantry/oci/media_types.hpp"
+#include "gantry/oci/registry_error.hpp"
 
 namespace gantry::oci {
 namespace {

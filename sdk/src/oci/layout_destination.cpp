@@ -104,9 +104,9 @@ void LayoutDestination::commit() {
     std::error_code error;
     std::filesystem::rename(dir_, target_, error);
     if (error) {
-      throw OciError("cannot move the new OCI layout to " + target_.string() + ": " +
-                         error.message(),
-                     "Check that nothing else created " + target_.string() + " meanwhile.");
+      throw OciError(
+          "cannot move the new OCI layout to " + target_.string() + ": " + error.message(),
+          "Check that nothing else created " + target_.string() + " meanwhile.");
     }
     dir_ = target_;
     staging_.reset();

@@ -15,7 +15,9 @@ using Clock = std::chrono::steady_clock;
 
 RegistryAuth::RegistryAuth(std::string host, net::Origin registry,
                            std::optional<Credentials> credentials)
-    : host_(std::move(host)), registry_(std::move(registry)), credentials_(std::move(credentials)) {}
+    : host_(std::move(host)),
+      registry_(std::move(registry)),
+      credentials_(std::move(credentials)) {}
 
 bool RegistryAuth::learn(const std::string& www_authenticate) {
   const std::lock_guard lock(mutex_);
@@ -91,8 +93,7 @@ std::string RegistryAuth::fetch_token(net::HttpClient& http, const std::string& 
     request.url = realm->second;
     request.headers = {"Content-Type: application/x-www-form-urlencoded"};
     request.body = "grant_type=refresh_token&client_id=gantry&refresh_token=" +
-                   net::url_encode(credentials_->secret) +
-                   "&scope=" + net::url_encode(scope);
+                   net::url_encode(credentials_->secret) + "&scope=" + net::url_encode(scope);
     if (service != params.end()) {
       request.body += "&service=" + net::url_encode(service->second);
     }
@@ -119,14 +120,14 @@ std::string RegistryAuth::fetch_token(net::HttpClient& http, const std::string& 
                         error.tls() ? RegistryError::kTlsFailure : "");
   }
   if (response.status == 401 || response.status == 403) {
-    throw RegistryError("the token server of " + host_ + " refused " +
-                            (credentials_ ? credentials_->identity_token
-                                                ? std::string("the identity token")
-                                                : "the credentials of user '" +
-                                                      credentials_->username + "'"
-                                          : std::string("anonymous access")) +
-                            " for " + repository,
-                        kCredentialsHint, response.status, "UNAUTHORIZED");
+    throw RegistryError(
+        "the token server of " + host_ + " refused " +
+            (credentials_ ? credentials_->identity_token
+                                ? std::string("the identity token")
+                                : "the credentials of user '" + credentials_->username + "'"
+                          : std::string("anonymous access")) +
+            " for " + repository,
+        kCredentialsHint, response.status, "UNAUTHORIZED");
   }
   if (response.status != 200) {
     throw RegistryError(

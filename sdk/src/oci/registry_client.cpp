@@ -204,11 +204,11 @@ bool RegistryClient::blob_exists(const std::string& repository, const Digest& di
 
 bool RegistryClient::mount_blob(const std::string& repository, const std::string& from,
                                 const Digest& digest) {
-  const auto response =
-      send({.method = "POST",
-            .url = url("/v2/" + repository + "/blobs/uploads/?mount=" + net::url_encode(digest.str()) +
-                       "&from=" + net::url_encode(from))},
-           repository, true);
+  const auto response = send(
+      {.method = "POST",
+       .url = url("/v2/" + repository + "/blobs/uploads/?mount=" + net::url_encode(digest.str()) +
+                  "&from=" + net::url_encode(from))},
+      repository, true);
   if (response.status == 201) {
     return true;
   }

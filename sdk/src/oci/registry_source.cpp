@@ -69,10 +69,9 @@ std::unique_ptr<BlobReader> RegistrySource::open_blob(const Descriptor& blob) co
     const Digest got = hash->finish();
     if (got != blob.digest || size != static_cast<std::uint64_t>(blob.size)) {
       throw RegistryError("registry " + client_->host() + " served " + std::to_string(size) +
-                              " bytes with digest " + got.str() + " for blob " +
-                              blob.digest.str() + " of " + reference_.str(),
-                          "The registry is serving damaged content; nothing of it was used.",
-                          200);
+                              " bytes with digest " + got.str() + " for blob " + blob.digest.str() +
+                              " of " + reference_.str(),
+                          "The registry is serving damaged content; nothing of it was used.", 200);
     }
     spool->commit();
   }

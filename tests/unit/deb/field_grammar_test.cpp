@@ -6,7 +6,8 @@ namespace gantry::deb {
 namespace {
 
 TEST(FieldGrammarTest, AcceptsDebianPackageNamesOnly) {
-  for (const auto* name : {"python3-flask", "libc6", "g++", "libstdc++6", "0ad", "ca-certificates", "r"}) {
+  for (const auto* name :
+       {"python3-flask", "libc6", "g++", "libstdc++6", "0ad", "ca-certificates", "r"}) {
     EXPECT_TRUE(is_package_name(name)) << name;
   }
   for (const auto* name : {"../../../../tmp/x", "", "Foo", "-x", "a/b", "a b", ".x", "x\n"}) {
@@ -30,7 +31,8 @@ TEST(FieldGrammarTest, AcceptsArchitecturesHexAndRelativeNamesOnly) {
   EXPECT_FALSE(is_architecture("AMD64"));
   EXPECT_TRUE(is_lower_hex(std::string(64, 'a'), 64));
   EXPECT_FALSE(is_lower_hex(std::string(63, 'a'), 64));
-  EXPECT_FALSE(is_lower_hex("../../../../../../../../../../../../../../../../../../../../../x", 64));
+  EXPECT_FALSE(
+      is_lower_hex("../../../../../../../../../../../../../../../../../../../../../x", 64));
   EXPECT_TRUE(is_relative_file_name("pool/main/f/foo/foo_1.0_amd64.deb"));
   EXPECT_TRUE(is_relative_file_name("./foo..deb"));
   EXPECT_FALSE(is_relative_file_name("../../etc/shadow"));

@@ -6,9 +6,9 @@
 #include <cstdlib>
 
 #include "command.hpp"
+#include "gantry/net/encoding.hpp"
 #include "gantry/oci/oci_error.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
-#include "gantry/net/encoding.hpp"
 
 namespace gantry::oci {
 namespace {

@@ -5,8 +5,8 @@
 namespace gantry::deb {
 
 /// Debian policy 5.6.1, as dpkg enforces it: lower-case letters, digits, '+', '-', '.',
-/// the first alphanumeric (policy's two-character minimum is not dpkg's). A name from an index becomes a file name
-/// (var/lib/dpkg/status.d/NAME), so nothing else may pass.
+/// the first alphanumeric (policy's two-character minimum is not dpkg's). A name from an index
+/// becomes a file name (var/lib/dpkg/status.d/NAME), so nothing else may pass.
 [[nodiscard]] bool is_package_name(std::string_view text);
 /// Debian policy 5.6.12: [epoch:]upstream[-revision], the epoch digits, the rest of
 /// letters, digits and ".+~-:"; no spaces or slashes.

@@ -24,8 +24,8 @@ struct HttpRequest {
   std::vector<std::string> headers{};  ///< "Name: value"
   std::string authorization{};         ///< the Authorization value ("Basic …", "Bearer …")
   std::optional<Origin> credential_origin{};
-  std::string body{};             ///< a small body, sent when `upload` is null
-  BodyReader* upload = nullptr;   ///< a streamed body of `upload_size` bytes
+  std::string body{};            ///< a small body, sent when `upload` is null
+  BodyReader* upload = nullptr;  ///< a streamed body of `upload_size` bytes
   std::uint64_t upload_size = 0;
   /// Receives the body of a 2xx answer as it arrives, instead of HttpResponse::body. The
   /// body of any other answer (an error page, a redirect) never reaches it.

@@ -11,7 +11,6 @@
 
 namespace gantry::oci {
 
-
 /// A Docker Engine's image store (`docker-daemon:NAME:TAG`), through the Engine API on
 /// its unix socket ($DOCKER_HOST, else /var/run/docker.sock; tcp:// hosts too). The API
 /// version is negotiated with GET /_ping; the image is loaded with POST /images/load as

@@ -37,8 +37,8 @@ class LayoutDestination final : public ImageDestination {
  private:
   [[nodiscard]] std::filesystem::path blob_file(const Digest& digest) const;
 
-  std::filesystem::path target_;  // DIR, as the user named it
-  std::filesystem::path dir_;     // where blobs go now
+  std::filesystem::path target_;                      // DIR, as the user named it
+  std::filesystem::path dir_;                         // where blobs go now
   std::unique_ptr<sdk::TemporaryDirectory> staging_;  // set while a new DIR is built
   std::string tag_;
   std::vector<Descriptor> kept_;  // other images already in index.json

@@ -8,12 +8,12 @@
 #include <optional>
 #include <string>
 
+#include "gantry/net/http_client.hpp"
+#include "gantry/net/retry_policy.hpp"
 #include "gantry/oci/blob_reader.hpp"
 #include "gantry/oci/credentials.hpp"
 #include "gantry/oci/digest.hpp"
 #include "gantry/oci/manifest.hpp"
-#include "gantry/net/http_client.hpp"
-#include "gantry/net/retry_policy.hpp"
 
 namespace gantry::oci {
 
@@ -97,8 +97,7 @@ class RegistryClient {
   /// Sends with credentials (renewing a refused token once) and retries transient
   /// failures under the retry policy, unless the request streams an upload.
   net::HttpResponse send(net::HttpRequest request, const std::string& repository, bool push);
-  net::HttpResponse send_once(net::HttpRequest& request, const std::string& repository,
-                              bool push);
+  net::HttpResponse send_once(net::HttpRequest& request, const std::string& repository, bool push);
   /// One request, no retries; NetworkError becomes RegistryError (status 0).
   net::HttpResponse transport(const net::HttpRequest& request);
   /// The URL of `path` on this registry, once ping() has chosen the scheme.
