@@ -40,11 +40,12 @@ class HostileNetworkTest : public ::testing::Test {
                         .cwd = work_.path()});
   }
 
-  std::unique_ptr<BackgroundCommand> start_gantry(std::vector<std::string> args) {
+  std::unique_ptr<BackgroundCommand> start_gantry(std::vector<std::string> args,
+                                                  std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), kGantry);
     args.push_back("--output=plain");
-    return std::make_unique<BackgroundCommand>(
-        CommandSpec{.argv = args, .unset_env = {"GANTRY_PLUGIN_PATH"}, .cwd = work_.path()});
+    return std::make_unique<BackgroundCommand>(CommandSpec{
+        .argv = args, .env = env, .unset_env = {"GANTRY_PLUGIN_PATH"}, .cwd = work_.path()});
   }
 
   /// How many recorded requests carried an Authorization header.
@@ -267,6 +268,32 @@ TEST_F(HostileNetworkTest, ACtrlCStopsStagingFromAStalledMirror) {
   EXPECT_LT(Clock::now() - sent, std::chrono::seconds(3));
   EXPECT_EQ(result.exit_code, 130) << result.err;
   EXPECT_GT(mirror.requests().size(), 0U);
+  EXPECT_FALSE(fs::exists(work_.path() / "into"));
+}
+
+TEST_F(HostileNetworkTest, ACtrlCStopsAHangingSignatureCheck) {
+  AptRepository repo;
+  repo.add({.name = "app", .files = {{"usr/bin/app", "x"}}});
+  repo.publish();
+  // A gpgv that never answers: Ctrl-C must stop it, not wait for it.
+  const fs::path bin = work_.path() / "bin";
+  const fs::path marker = work_.path() / "gpgv-ran";
+  write_file(bin / "gpgv", "#!/bin/sh\ntouch '" + marker.string() + "'\nexec sleep 60\n");
+  fs::permissions(bin / "gpgv", fs::perms(0755));
+  write_file(work_.path() / "sources.list", repo.sources_line(repo.file_uri()));
+  auto stage = start_gantry({"deb-stage", "--sources", "sources.list", "--packages", "app",
+                             "--into", (work_.path() / "into").string(), "--cache-dir",
+                             (work_.path() / "cache").string()},
+                            {{"PATH", bin.string() + ":/usr/bin:/bin"}});
+  for (int i = 0; i < 100 && !fs::exists(marker); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(fs::exists(marker)) << "the stand-in gpgv was not run";
+  const auto sent = Clock::now();
+  stage->signal(SIGINT);
+  const auto result = stage->wait(std::chrono::seconds(30));
+  EXPECT_LT(Clock::now() - sent, std::chrono::seconds(8));
+  EXPECT_EQ(result.exit_code, 130) << result.err;
   EXPECT_FALSE(fs::exists(work_.path() / "into"));
 }
 

@@ -115,7 +115,8 @@ std::vector<fs::path> keyring_files(const TrustedKeys& keys, const fs::path& scr
 }
 
 std::string run_gpgv(const TrustedKeys& keys, const std::vector<std::string>& files,
-                     const std::string& label, bool want_content) {
+                     const std::string& label, bool want_content,
+                     const std::function<bool()>& cancelled) {
   const auto environment = sdk::environment_map();
   const auto path = environment.contains("PATH") ? environment.at("PATH") : "/usr/bin:/bin";
   fs::path gpgv;
@@ -139,9 +140,12 @@ std::string run_gpgv(const TrustedKeys& keys, const std::vector<std::string>& fi
   argv.insert(argv.end(), files.begin(), files.end());
   auto run_environment = environment;
   run_environment["LC_ALL"] = "C";
-  const auto run =
-      sdk::run_captured({gpgv, argv, sdk::environment_strings(run_environment), scratch.path()},
-                        [] { return false; });
+  const auto stop = [&] { return cancelled && cancelled(); };
+  const auto run = sdk::run_captured(
+      {gpgv, argv, sdk::environment_strings(run_environment), scratch.path()}, stop);
+  if (run.status.stopped || stop()) {
+    throw Cancelled();
+  }
   const bool valid = run.out.find("[GNUPG:] VALIDSIG") != std::string::npos &&
                      run.out.find("[GNUPG:] GOODSIG") != std::string::npos;
   if (run.status.exit_code != 0 || !valid) {
@@ -161,8 +165,9 @@ std::string run_gpgv(const TrustedKeys& keys, const std::vector<std::string>& fi
 }  // namespace
 
 std::string verify_inline_signed(const fs::path& in_release, const TrustedKeys& keys,
-                                 const std::string& label) {
-  auto text = run_gpgv(keys, {in_release.string()}, label, true);
+                                 const std::string& label,
+                                 const std::function<bool()>& cancelled) {
+  auto text = run_gpgv(keys, {in_release.string()}, label, true, cancelled);
   if (text.empty()) {
     throw DebError("the InRelease of " + label + " signs nothing",
                    "Regenerate and sign the repository's Release file.");
@@ -171,8 +176,9 @@ std::string verify_inline_signed(const fs::path& in_release, const TrustedKeys& 
 }
 
 std::string verify_detached(const fs::path& release, const fs::path& signature,
-                            const TrustedKeys& keys, const std::string& label) {
-  run_gpgv(keys, {signature.string(), release.string()}, label, false);
+                            const TrustedKeys& keys, const std::string& label,
+                            const std::function<bool()>& cancelled) {
+  run_gpgv(keys, {signature.string(), release.string()}, label, false, cancelled);
   return file_text(release);
 }
 

@@ -73,7 +73,7 @@ struct IndexFile {
   fs::path cached;  ///< the decompressed index
 };
 
-std::string release_text(const SourceState& state) {
+std::string release_text(const SourceState& state, const std::function<bool()>& cancelled) {
   const AptSource& source = *state.source;
   const std::string label = source.label();
   const bool has_in_release = state.kind == ReleaseKind::kInRelease;
@@ -85,8 +85,9 @@ std::string release_text(const SourceState& state) {
   if (keys.keyrings.empty() && keys.inline_key.empty()) {
     keys.keyrings = default_keyrings();
   }
-  return has_in_release ? verify_inline_signed(state.in_release, keys, label)
-                        : verify_detached(state.release, state.release_gpg, keys, label);
+  return has_in_release
+             ? verify_inline_signed(state.in_release, keys, label, cancelled)
+             : verify_detached(state.release, state.release_gpg, keys, label, cancelled);
 }
 
 // Whether apt would refuse an expired Release from `source` (debmetaindex.cc: the
@@ -330,10 +331,10 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
       releases_checked.emplace_back();
       continue;
     }
-    releases_checked.push_back(std::async(std::launch::async, [&state, &apt_config, now] {
+    releases_checked.push_back(std::async(std::launch::async, [&state, &apt_config, &downloader, now] {
       const std::string origin = state.source->release_base() +
                                  (state.kind == ReleaseKind::kInRelease ? "InRelease" : "Release");
-      auto release = parse_release(release_text(state), origin);
+      auto release = parse_release(release_text(state, downloader.cancelled()), origin);
       if (checks_valid_until(*state.source, apt_config)) {
         check_not_expired(release, origin, now);
       }

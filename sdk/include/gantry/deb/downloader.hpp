@@ -53,6 +53,9 @@ class Downloader {
 
   std::vector<DownloadResult> fetch(const std::vector<Download>& downloads);
 
+  /// The cancellation predicate fetches observe (empty when there is none).
+  [[nodiscard]] const std::function<bool()>& cancelled() const { return options_.cancelled; }
+
  private:
   DownloadResult fetch_remote(const Download& download, std::atomic<std::uint64_t>& done);
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,14 @@ struct TrustedKeys {
 /// Checks a repository's signature with gpgv (no OpenPGP of our own) and returns the text
 /// that the signature covers: for InRelease its signed content, for Release + Release.gpg
 /// the Release file. Throws DebError naming `label` (the repository) when gpgv is missing,
-/// no key is given, or the signature is bad or made by a key not in `keys`.
+/// no key is given, or the signature is bad or made by a key not in `keys`; throws
+/// gantry::Cancelled, with gpgv stopped, once `cancelled` says so.
 [[nodiscard]] std::string verify_inline_signed(const std::filesystem::path& in_release,
-                                               const TrustedKeys& keys, const std::string& label);
+                                               const TrustedKeys& keys, const std::string& label,
+                                               const std::function<bool()>& cancelled = {});
 [[nodiscard]] std::string verify_detached(const std::filesystem::path& release,
                                           const std::filesystem::path& signature,
-                                          const TrustedKeys& keys, const std::string& label);
+                                          const TrustedKeys& keys, const std::string& label,
+                                          const std::function<bool()>& cancelled = {});
 
 }  // namespace gantry::deb
