@@ -139,7 +139,10 @@ void ArchiveDestination::prepare() {
 
 void ArchiveDestination::commit() {
   layout_->commit();
-  const auto& dir = layout_->dir();
+  write_layout_archive(layout_->dir(), archive_);
+}
+
+void write_layout_archive(const std::filesystem::path& dir, const std::filesystem::path& archive) {
   std::vector<std::string> blobs;
   for (const auto& entry : std::filesystem::directory_iterator(dir / "blobs" / "sha256")) {
     if (!entry.path().filename().string().starts_with(".")) {
@@ -147,7 +150,7 @@ void ArchiveDestination::commit() {
     }
   }
   std::sort(blobs.begin(), blobs.end());
-  archive::AtomicFile file(archive_);
+  archive::AtomicFile file(archive);
   archive::TarWriter tar(file, archive::reproducible_mtime());
   const auto add = [&](const std::string& name) { tar.add_file_from_disk(name, dir / name); };
   tar.add_directory("blobs");

@@ -72,4 +72,9 @@ class ArchiveDestination final : public ImageDestination {
   std::unique_ptr<LayoutDestination> layout_;
 };
 
+/// Writes the OCI layout at `dir` as a reproducible OCI archive at `archive` (blobs sorted,
+/// then index.json and oci-layout; times from SOURCE_DATE_EPOCH or 0), under a temporary
+/// name renamed into place.
+void write_layout_archive(const std::filesystem::path& dir, const std::filesystem::path& archive);
+
 }  // namespace gantry::oci
