@@ -104,6 +104,66 @@ TEST_F(HostileNetworkTest, CredentialsNeverFollowABlobRedirectToAnotherOrigin) {
   EXPECT_FALSE(fs::exists(work_.path() / "out")) << "a refused copy leaves no layout";
 }
 
+TEST_F(HostileNetworkTest, AChallengeFromAnotherOriginNeverGetsTheLogin) {
+  RegistryFixture registry({.user = "alice", .password = kSecret});
+  write_test_archive(work_.path() / "app.rock", "0.2", {3000});
+  const std::string creds = std::string("alice:") + kSecret;
+  ASSERT_EQ(gantry({"copy", "--dest-tls-verify=false", "--dest-creds", creds,
+                    "oci-archive:app.rock", "docker://" + registry.host() + "/app:0.2"})
+                .exit_code,
+            0);
+  // A blob redirect leads to a host that asks for a login at a realm of its own.
+  FaultProxy realm(registry.host(), json::array({{{"match", "* /"},
+                                                  {"every", true},
+                                                  {"action", "status"},
+                                                  {"status", 200},
+                                                  {"body", R"({"token":"stolen"})"}}}));
+  FaultProxy elsewhere(
+      registry.host(),
+      json::array({{{"match", "* /"},
+                    {"every", true},
+                    {"action", "status"},
+                    {"status", 401},
+                    {"headers",
+                     {{"WWW-Authenticate",
+                       "Bearer realm=\"http://127.0.0.1:" + std::to_string(realm.port()) +
+                           "/token\""}}}}}));
+  FaultProxy front(registry.host(), json::array({{{"match", "GET /v2/app/blobs/"},
+                                                  {"every", true},
+                                                  {"action", "redirect"},
+                                                  {"port", elsewhere.port()}}}));
+  const auto result =
+      gantry({"copy", "--src-tls-verify=false", "--src-creds", creds,
+              "docker://" + front.host() + "/app:0.2", "oci:" + (work_.path() / "out").string()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_GT(elsewhere.requests().size(), 0U);
+  EXPECT_EQ(realm.requests().size(), 0U) << realm.requests().front().dump();
+  EXPECT_EQ(result.err.find(kSecret), std::string::npos);
+}
+
+TEST_F(HostileNetworkTest, CredentialsInAnAptSourceNeverReachMessagesOrTheRunLog) {
+  AptRepository repo;
+  repo.add({.name = "app", .files = {{"usr/bin/app", "x"}}});
+  repo.publish(true, [](std::string& packages) {
+    packages.replace(packages.find("Package: app"), 12, "Package: ../x");
+  });
+  const std::string uri = repo.serve();
+  const std::string with_login = "http://alice:" + std::string(kSecret) + "@" +
+                                 uri.substr(std::string("http://").size());
+  write_file(work_.path() / "sources.list", repo.sources_line(with_login));
+  const auto result =
+      gantry({"deb-stage", "--sources", "sources.list", "--packages", "app", "--into",
+              (work_.path() / "into").string(), "--cache-dir", (work_.path() / "cache").string()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("is not valid in Debian"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find(kSecret), std::string::npos) << result.err;
+  for (const auto& entry : fs::recursive_directory_iterator(work_.path() / ".gantry")) {
+    if (entry.is_regular_file()) {
+      EXPECT_EQ(read_file(entry.path()).find(kSecret), std::string::npos) << entry.path();
+    }
+  }
+}
+
 TEST_F(HostileNetworkTest, APasswordIsNeverSentToATokenServerOverPlainHttp) {
   TokenIssuerFixture issuer("robot", kSecret, 300);
   RegistryFixture registry(

@@ -322,6 +322,16 @@ void AptConfig::read(std::string_view text, const std::string& origin, int depth
 }
 
 void AptConfig::read_file(const fs::path& file, int depth) {
+  // Configuration is small: a device, a fifo or a huge file (an #include of /dev/zero)
+  // is refused before it is read.
+  std::error_code error;
+  const auto status = fs::status(file, error);
+  if (!error && fs::exists(status) &&
+      (!fs::is_regular_file(status) || fs::file_size(file, error) > (4U << 20))) {
+    throw DebError("the apt configuration file " + file.string() +
+                       " is not a regular file of at most 4 MiB",
+                   "Check the #include lines and the files in apt.conf.d.");
+  }
   read(file_text(file, "the apt configuration file"), file.string(), depth);
 }
 

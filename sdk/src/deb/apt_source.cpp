@@ -1,5 +1,7 @@
 #include "gantry/deb/apt_source.hpp"
 
+#include "gantry/net/origin.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -117,8 +119,10 @@ std::string AptSource::release_base() const {
   return uri + "/dists/" + suite + "/";
 }
 
+std::string AptSource::display_base() const { return net::without_credentials(release_base()); }
+
 std::string AptSource::label() const {
-  std::string text = uri + " " + suite;
+  std::string text = net::without_credentials(uri) + " " + suite;
   for (const auto& component : components) {
     text += " " + component;
   }

@@ -19,6 +19,7 @@
 #include "gantry/deb/field_grammar.hpp"
 #include "gantry/deb/relation.hpp"
 #include "gantry/deb/version.hpp"
+#include "gantry/net/encoding.hpp"
 
 namespace gantry::deb {
 namespace {
@@ -203,7 +204,7 @@ std::string package_table(std::string_view text, const std::string& origin) {
     // of messages and records: what does not match Debian's grammar is refused here.
     const auto refuse = [&](const char* what, std::string_view value) {
       throw DebError(origin + ":" + std::to_string(paragraph.line()) + ": the " + what + " '" +
-                         std::string(value) + "' is not valid in Debian",
+                         net::printable(value) + "' is not valid in Debian",
                      "The repository is broken or hostile; nothing from it was used. Remove "
                      "it from your sources, or ask its owner to fix its Packages index.");
     };

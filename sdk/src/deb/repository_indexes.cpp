@@ -174,12 +174,12 @@ std::vector<IndexFile> fetch_unvouched_indexes(
     IndexFileEntry entry{net::sha256_of(bytes).hex(), bytes.size()};
     const fs::path cached = index_dir / entry.sha256;
     if (!fs::exists(cached)) {
-      decompress(compressed, cached, source.release_base() + *found[i]);
+      decompress(compressed, cached, source.display_base() + *found[i]);
     }
     indexes.push_back({&source, *found[i], entry, cached});
   }
   if (indexes.empty()) {
-    throw DebError("there is no repository at " + source.release_base() +
+    throw DebError("there is no repository at " + source.display_base() +
                        ": no InRelease, no Release, and no Packages(.xz, .gz)",
                    source.flat() ? "Check the URI and the directory the suite names: a flat "
                                    "repository needs at least a Packages file there "
@@ -332,7 +332,7 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
       continue;
     }
     releases_checked.push_back(std::async(std::launch::async, [&state, &apt_config, &downloader, now] {
-      const std::string origin = state.source->release_base() +
+      const std::string origin = state.source->display_base() +
                                  (state.kind == ReleaseKind::kInRelease ? "InRelease" : "Release");
       auto release = parse_release(release_text(state, downloader.cancelled()), origin);
       if (checks_valid_until(*state.source, apt_config)) {
@@ -408,14 +408,14 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
   for (const auto* index : to_decompress) {
     if (!fs::exists(index->cached)) {  // another gantry sharing the cache may have made it
       decompress(downloading.path() / index->entry.sha256, index->cached,
-                 index->source->release_base() + index->path);
+                 index->source->display_base() + index->path);
     }
   }
 
   PackageIndex package_index(architecture);
   for (const auto& index : indexes) {
     package_index.add_file(index.cached, index.source->uri,
-                           index.source->release_base() + index.path);
+                           index.source->display_base() + index.path);
   }
   return package_index;
 }

@@ -193,9 +193,15 @@ std::pair<int, fs::path> StagingTree::create_file(std::string_view name,
 void StagingTree::add_file(
     std::string_view name, std::uint32_t mode, std::int64_t mtime,
     const std::function<void(const std::function<void(std::string_view)>&)>& fill) {
+  if (cancelled_ && cancelled_()) {
+    throw Cancelled();
+  }
   const auto [fd, path] = create_file(name, mode);
   try {
     fill([&, fd = fd, &path = path](std::string_view bytes) {
+      if (cancelled_ && cancelled_()) {
+        throw Cancelled();
+      }
       while (!bytes.empty()) {
         const auto written = ::write(fd, bytes.data(), bytes.size());
         if (written < 0) {

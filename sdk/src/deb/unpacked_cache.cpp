@@ -76,12 +76,14 @@ bool tree_intact(const fs::path& tree) {
   return complete;
 }
 
-void unpack_one(const CachedDeb& deb, const fs::path& root) {
+void unpack_one(const CachedDeb& deb, const fs::path& root,
+                const std::function<bool()>& cancelled) {
   const fs::path entry = root.parent_path();
   sdk::TemporaryDirectory building(".unpacking-", entry.parent_path());
   const fs::path new_root = building.path() / root.filename();
   std::string warnings;
   StagingTree tree(new_root, [&](const std::string& warning) { warnings += warning + "\n"; });
+  tree.set_cancelled(cancelled);
   unpack_deb(deb.file, tree, deb.label);
   ::chmod(new_root.c_str(), 0755);
   ::chmod(building.path().c_str(), 0755);
@@ -142,7 +144,7 @@ void UnpackedCache::stage(const std::vector<CachedDeb>& debs, StagingTree& tree,
         index = missing[next++];
       }
       try {
-        unpack_one(debs[index], tree_of(debs[index]));
+        unpack_one(debs[index], tree_of(debs[index]), cancelled);
         const std::lock_guard lock(mutex);
         ready[index] = 1;
       } catch (...) {

@@ -71,4 +71,22 @@ std::string base64_decode(std::string_view text) {
   return out;
 }
 
+std::string printable(std::string_view text, std::size_t limit) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const unsigned char c : text.substr(0, limit)) {
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (text.size() > limit) {
+    out += "...";
+  }
+  return out;
+}
+
 }  // namespace gantry::net

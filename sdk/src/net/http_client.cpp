@@ -46,6 +46,12 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
       auto& body = transfer.response->body;
       body.append(bytes.substr(0, kErrorBodyLimit - std::min(kErrorBodyLimit, body.size())));
     } else {
+      if (transfer.response->body.size() + bytes.size() > transfer.request->max_body) {
+        throw Error(transfer.request->method + " " + without_credentials(transfer.response->url) +
+                        " answered more than " +
+                        std::to_string(transfer.request->max_body >> 10) + " KiB",
+                    "The server is misbehaving or hostile; nothing of its answer was used.");
+      }
       transfer.response->body.append(bytes);
     }
   } catch (...) {
@@ -55,9 +61,19 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
   return bytes.size();
 }
 
-std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+std::size_t read_header(Transfer& transfer, std::string_view line);
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept {
   auto& transfer = *static_cast<Transfer*>(user);
-  std::string_view line(data, size * count);
+  try {
+    return read_header(transfer, std::string_view(data, size * count));
+  } catch (...) {
+    transfer.failure = std::current_exception();
+    return 0;  // aborts the transfer
+  }
+}
+
+std::size_t read_header(Transfer& transfer, std::string_view line) {
   if (line.starts_with("HTTP/")) {
     transfer.response->headers.clear();  // a new response (after 100 Continue)
     return line.size();
@@ -78,7 +94,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     auto& slot = transfer.response->headers[name];
     slot += slot.empty() ? std::string(value) : "\n" + std::string(value);
   }
-  return size * count;
+  return line.size();
 }
 
 std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
@@ -101,7 +117,8 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
 // libcurl calls this at least once a second, even while the peer sends nothing.
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   const auto& transfer = *static_cast<Transfer*>(user);
-  return (*transfer.cancelled && (*transfer.cancelled)()) ? 1 : 0;
+  return (!transfer.request->uncancellable && *transfer.cancelled && (*transfer.cancelled)()) ? 1
+                                                                                              : 0;
 }
 
 bool is_redirect(long status) {
@@ -184,7 +201,7 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
 
 HttpResponse HttpClient::send_once(const HttpRequest& request, const std::string& url,
                                    bool with_credentials) {
-  if (options_.cancelled && options_.cancelled()) {
+  if (!request.uncancellable && options_.cancelled && options_.cancelled()) {
     throw Cancelled();
   }
   CURL* curl = pool_->acquire();
@@ -225,6 +242,9 @@ HttpResponse HttpClient::send_once(const HttpRequest& request, const std::string
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_FILETIME, 1L);
+  if (request.timeout.count() > 0) {
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(request.timeout.count()));
+  }
   if (request.if_modified_since) {
     curl_easy_setopt(curl, CURLOPT_TIMECONDITION, static_cast<long>(CURL_TIMECOND_IFMODSINCE));
     curl_easy_setopt(curl, CURLOPT_TIMEVALUE_LARGE,

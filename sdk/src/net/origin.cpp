@@ -1,5 +1,6 @@
 #include "gantry/net/origin.hpp"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -69,7 +70,13 @@ std::optional<Origin> Origin::of(std::string_view url) {
 }
 
 bool Origin::is_loopback() const {
-  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+  if (host == "localhost" || host == "[::1]") {
+    return true;
+  }
+  // 127.0.0.0/8 as an address: "127.0.0.1.evil.example" is a name, not loopback.
+  in_addr address{};
+  return ::inet_pton(AF_INET, host.c_str(), &address) == 1 &&
+         (ntohl(address.s_addr) >> 24) == 127;
 }
 
 std::string Origin::str() const { return scheme + "://" + host + ":" + std::to_string(port); }

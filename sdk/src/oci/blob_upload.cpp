@@ -1,5 +1,7 @@
 // RegistryClient's blob uploads: monolithic (POST + PUT) and chunked (PATCH) with resume.
 #include <array>
+#include <charconv>
+#include <cstdint>
 #include <span>
 
 #include "gantry/net/encoding.hpp"
@@ -58,7 +60,12 @@ std::optional<std::uint64_t> upload_offset(const std::string& range) {
       text.size() == 2) {
     return std::nullopt;
   }
-  const std::uint64_t last = std::stoull(std::string(text.substr(2)));
+  std::uint64_t last = 0;
+  const auto digits = text.substr(2);
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), last);
+  if (error != std::errc() || end != digits.data() + digits.size() || last == UINT64_MAX) {
+    return std::nullopt;
+  }
   return last == 0 ? 0 : last + 1;
 }
 

@@ -32,7 +32,8 @@ std::string docker_name(const ImageReference& reference) {
 
 }  // namespace
 
-DaemonDestination::DaemonDestination(ImageReference reference, std::string docker_host)
+DaemonDestination::DaemonDestination(ImageReference reference, std::string docker_host,
+                                     std::function<bool()> cancelled)
     : reference_(std::move(reference)), repo_tag_(docker_name(reference_)) {
   if (docker_host.empty()) {
     const char* from_env = std::getenv("DOCKER_HOST");
@@ -48,7 +49,8 @@ DaemonDestination::DaemonDestination(ImageReference reference, std::string docke
     throw OciError("DOCKER_HOST '" + docker_host + "' is neither unix:// nor tcp://",
                    "Set DOCKER_HOST to unix:///path/to/docker.sock or tcp://HOST:PORT.");
   }
-  http_ = std::make_unique<net::HttpClient>(net::HttpClient::Options{.unix_socket = socket_});
+  http_ = std::make_unique<net::HttpClient>(
+      net::HttpClient::Options{.unix_socket = socket_, .cancelled = std::move(cancelled)});
 }
 
 DaemonDestination::~DaemonDestination() = default;

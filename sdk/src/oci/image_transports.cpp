@@ -44,7 +44,8 @@ std::unique_ptr<ImageDestination> open_destination(const ImageLocation& location
       return std::make_unique<RegistryDestination>(location.reference, options, mount_from);
     }
     case Transport::kDockerDaemon:
-      return std::make_unique<DaemonDestination>(location.reference);
+      return std::make_unique<DaemonDestination>(location.reference, std::string(),
+                                                 options.cancelled);
   }
   throw OciError("unknown destination transport", "");
 }

@@ -40,7 +40,9 @@ std::filesystem::path LayoutDestination::blob_file(const Digest& digest) const {
 
 void LayoutDestination::prepare() {
   std::error_code error;
-  if (!std::filesystem::exists(std::filesystem::symlink_status(target_, error))) {
+  const bool empty_dir = std::filesystem::is_directory(target_, error) &&
+                         std::filesystem::is_empty(target_, error);
+  if (empty_dir || !std::filesystem::exists(std::filesystem::symlink_status(target_, error))) {
     const auto parent = std::filesystem::absolute(target_).parent_path();
     std::filesystem::create_directories(parent, error);
     try {
@@ -102,6 +104,7 @@ void LayoutDestination::commit() {
   if (staging_) {
     std::filesystem::permissions(dir_, std::filesystem::perms(0755));
     std::error_code error;
+    std::filesystem::remove(target_, error);  // an empty directory the user made, if any
     std::filesystem::rename(dir_, target_, error);
     if (error) {
       throw OciError(

@@ -17,13 +17,14 @@ std::pair<std::string, std::string> error_of(const std::string& body) {
   try {
     const auto json = nlohmann::json::parse(body);
     const auto& first = json.at("errors").at(0);
-    return {first.value("code", ""), first.value("message", "")};
+    return {net::printable(first.value("code", ""), 64),
+            net::printable(first.value("message", ""))};
   } catch (const nlohmann::json::exception&) {
     std::string text = body.substr(0, 200);
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
       text.pop_back();
     }
-    return {"", text};
+    return {"", net::printable(text)};
   }
 }
 
@@ -124,6 +125,11 @@ net::HttpResponse RegistryClient::send_once(net::HttpRequest& request,
     net::HttpResponse response = transport(request);
     // A streamed body cannot be sent twice: its caller starts over instead.
     if (response.status != 401 || renewed || request.upload != nullptr) {
+      return response;
+    }
+    // Only the registry itself may say how to log in to it: a 401 from a redirect target
+    // or an upload Location elsewhere must not send the login to a realm it names.
+    if (net::Origin::of(response.url) != origin_) {
       return response;
     }
     refused = request.authorization.empty() ? std::string("(none)") : request.authorization;
@@ -315,7 +321,10 @@ void RegistryClient::cancel_upload(const std::string& repository, const std::str
     return;
   }
   try {
+    // Sent even after Ctrl-C, briefly: a session left open holds storage on the registry.
     net::HttpRequest request{.method = "DELETE", .url = absolute(location)};
+    request.uncancellable = true;
+    request.timeout = std::chrono::seconds(5);
     (void)send_once(request, repository, true);
   } catch (const Error&) {
     // Best effort: the registry expires stale sessions itself.

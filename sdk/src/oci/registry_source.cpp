@@ -61,6 +61,15 @@ std::unique_ptr<BlobReader> RegistrySource::open_blob(const Descriptor& blob) co
     client_->get_blob(reference_.repository, blob.digest,
                       {.write =
                            [&](std::string_view bytes) {
+                             if (size + bytes.size() > static_cast<std::uint64_t>(blob.size)) {
+                               throw RegistryError(
+                                   "registry " + client_->host() + " sent more than the " +
+                                       std::to_string(blob.size) + " bytes of blob " +
+                                       blob.digest.str(),
+                                   "The registry is serving damaged content; nothing of it "
+                                   "was used.",
+                                   200);
+                             }
                              spool->write(bytes);
                              hash->update(bytes);
                              size += bytes.size();

@@ -32,6 +32,8 @@ struct AptSource {
   [[nodiscard]] bool flat() const { return components.empty(); }
   /// The URL of the directory holding InRelease/Release, with a final '/'.
   [[nodiscard]] std::string release_base() const;
+  /// release_base() without "user:password@", for messages and logs.
+  [[nodiscard]] std::string display_base() const;
   /// "URI SUITE" as apt prints it in messages.
   [[nodiscard]] std::string label() const;
 };

@@ -67,6 +67,9 @@ class StagingTree {
   [[nodiscard]] std::vector<std::string> list_directory(std::string_view name) const;
 
   [[nodiscard]] const std::filesystem::path& root() const { return root_; }
+  /// Makes every write check `cancelled` (between entries and every 64 KiB of a file) and
+  /// throw gantry::Cancelled once it is true: a large package stops unpacking at once.
+  void set_cancelled(std::function<bool()> cancelled) { cancelled_ = std::move(cancelled); }
 
  private:
   /// The entry's path components, checked (no "..", not absolute).
@@ -85,6 +88,7 @@ class StagingTree {
   std::filesystem::path root_;
   Warn warn_;
   CachedFiles cached_;
+  std::function<bool()> cancelled_;
 };
 
 }  // namespace gantry::deb

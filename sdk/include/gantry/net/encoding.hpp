@@ -12,4 +12,8 @@ namespace gantry::net {
 /// Decodes standard or URL-safe base64; padding and whitespace are skipped.
 [[nodiscard]] std::string base64_decode(std::string_view text);
 
+/// `text` cut to `limit` bytes with control characters (escape sequences, newlines)
+/// shown as \xNN: remote text fit to put in a message on a terminal.
+[[nodiscard]] std::string printable(std::string_view text, std::size_t limit = 200);
+
 }  // namespace gantry::net

@@ -33,6 +33,13 @@ struct HttpRequest {
   bool follow_redirects = false;  ///< at most 5, http and https only
   /// Ask with If-Modified-Since: the answer is 304 when nothing changed since.
   std::optional<std::int64_t> if_modified_since{};
+  /// The most a body kept in memory (no `on_body`) may hold; a longer answer aborts the
+  /// transfer with gantry::Error (a registry or token server that never stops talking).
+  std::uint64_t max_body = 8ULL << 20;
+  /// Sent even while the client is cancelled, for at most `timeout` (cleanup requests).
+  bool uncancellable = false;
+  /// The whole transfer's limit; 0 for none (the stall timeout still applies).
+  std::chrono::seconds timeout{0};
 };
 
 struct HttpResponse {

@@ -18,7 +18,8 @@ namespace gantry::oci {
 class DaemonDestination final : public ImageDestination {
  public:
   /// `docker_host` as DOCKER_HOST spells it; empty for the environment or the default.
-  DaemonDestination(ImageReference reference, std::string docker_host = {});
+  DaemonDestination(ImageReference reference, std::string docker_host = {},
+                    std::function<bool()> cancelled = {});
   ~DaemonDestination() override;
 
   [[nodiscard]] std::string description() const override;
