@@ -1,0 +1,46 @@
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "gantry/oci/manifest.hpp"
+#include "parts_lifecycle.hpp"
+#include "rock_project.hpp"
+
+namespace gantry::rock_pack {
+
+/// How the primed tree becomes a .rock.
+struct RockImageOptions {
+  std::string platform_label;  ///< goes into the file name
+  std::string build_for;       ///< Debian architecture
+  std::filesystem::path output_dir;
+  std::filesystem::path pebble;  ///< the Pebble binary; empty when none was given
+  bool single_layer = false;     ///< rockcraft's layout: all primed files in one layer
+  std::int64_t epoch = 0;        ///< the image's time (SOURCE_DATE_EPOCH or the inputs')
+  /// Layers of unchanged parts are kept here and reused, not tarred and compressed again.
+  std::filesystem::path layer_cache;
+  std::function<void(const std::string&)> warn = [](const std::string&) {};
+};
+
+struct PackedRock {
+  std::filesystem::path file;
+  oci::Digest manifest_digest;
+};
+
+/// Writes `<name>_<version>_<platform>.rock` from the primed tree, with rockcraft's
+/// layer stack. A part's layer carries the newest time of that part's own source (or
+/// SOURCE_DATE_EPOCH), so that editing one part changes one layer; layers whose inputs
+/// are unchanged come from `layer_cache`. With
+/// layer stack (the primed parts, one layer each unless single_layer; the run-user layer;
+/// the Pebble layer; .rock/metadata.yaml), its config (Pebble entrypoint for the build
+/// base, or entrypoint-service / entrypoint-command; PATH for bare rocks; environment;
+/// User 584792 for _daemon_) and labels, also as manifest annotations. The archive is
+/// written under a temporary name and renamed, so a failure leaves the previous one.
+PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
+                      const RockImageOptions& options);
+
+/// Go's architecture and variant for a Debian architecture (armhf -> arm, v7).
+[[nodiscard]] std::pair<std::string, std::string> go_architecture(const std::string& debian);
+
+}  // namespace gantry::rock_pack

@@ -1,0 +1,180 @@
+#include "rock_pack_step.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+
+#include "gantry/archive/tar_writer.hpp"
+#include "gantry/deb/apt_source.hpp"
+#include "gantry/sdk/description.hpp"
+#include "gantry/sdk/error.hpp"
+#include "gantry/sdk/value.hpp"
+#include "parts_lifecycle.hpp"
+#include "rock_image.hpp"
+#include "rock_project.hpp"
+
+namespace gantry::rock_pack {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path resolved(const sdk::Context& context, const fs::path& path) {
+  return path.is_relative() ? context.working_directory() / path : path;
+}
+
+/// The platform to build: the one asked for, or the only one there is.
+const Platform& chosen_platform(const RockProject& project, const std::string& asked) {
+  if (!asked.empty()) {
+    for (const auto& platform : project.platforms) {
+      if (platform.label == asked) {
+        return platform;
+      }
+    }
+    std::string labels;
+    for (const auto& platform : project.platforms) {
+      labels += (labels.empty() ? "" : ", ") + platform.label;
+    }
+    throw Error("rockcraft.yaml has no platform '" + asked + "'",
+                "Choose one of its platforms: " + labels + ".");
+  }
+  if (project.platforms.size() != 1) {
+    std::string labels;
+    for (const auto& platform : project.platforms) {
+      labels += (labels.empty() ? "" : ", ") + platform.label;
+    }
+    throw Error("rockcraft.yaml has " + std::to_string(project.platforms.size()) +
+                    " platforms; gantry packs one at a time",
+                "Choose one with --platform (" + labels + ").");
+  }
+  return project.platforms.front();
+}
+
+/// SOURCE_DATE_EPOCH, else the newest modification time among the project's files, so
+/// that the same inputs give the same rock whenever they are packed.
+std::int64_t input_epoch(const fs::path& project_dir) {
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    return archive::reproducible_mtime();
+  }
+  std::int64_t newest = 0;
+  std::error_code error;
+  for (auto it = fs::recursive_directory_iterator(project_dir, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    const auto name = it->path().filename().string();
+    if (name == ".gantry" || name == ".git" || name.ends_with(".rock")) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    struct stat status {};
+    if (::lstat(it->path().c_str(), &status) == 0 && !S_ISDIR(status.st_mode)) {
+      newest = std::max<std::int64_t>(newest, status.st_mtim.tv_sec);
+    }
+  }
+  return newest;
+}
+
+}  // namespace
+
+v1::StepDescription RockPackStep::describe() const {
+  return sdk::Description("rock-pack", "0.1.0",
+                          "Pack a rock from rockcraft.yaml, as rockcraft pack does, without LXD")
+      .param({.name = "project",
+              .type = v1::PARAM_TYPE_PATH,
+              .default_value = sdk::parse_value(v1::PARAM_TYPE_PATH, "."),
+              .help = "The directory holding rockcraft.yaml."})
+      .param({.name = "platform",
+              .type = v1::PARAM_TYPE_STRING,
+              .help = "The platform label to pack (needed when there are several)."})
+      .param({.name = "output",
+              .type = v1::PARAM_TYPE_PATH,
+              .help = "Where the .rock goes (default: the project directory)."})
+      .param({.name = "pebble",
+              .type = v1::PARAM_TYPE_PATH,
+              .help = "The Pebble binary to put in the rock (default: $GANTRY_PEBBLE)."})
+      .param({.name = "apt-sources",
+              .type = v1::PARAM_TYPE_PATH,
+              .help = "An apt sources file for stage-packages (default: this machine's)."})
+      .param({.name = "single-layer",
+              .type = v1::PARAM_TYPE_BOOL,
+              .default_value = sdk::bool_value(false),
+              .help = "Put every primed file in one layer, as rockcraft does, instead of one "
+                      "layer per part."})
+      .output("rock", "The .rock file written.")
+      .output("digest", "The rock's manifest digest, sha256:….")
+      .output("version", "The rock's version (its tag).")
+      .output("name", "The rock's name.");
+}
+
+void RockPackStep::run(sdk::Context& context) {
+  const fs::path project_dir = resolved(context, context.path("project"));
+  const fs::path file = project_dir / "rockcraft.yaml";
+  const auto warn = [&](const std::string& message) { context.warn(message); };
+  RockProject project = load_rock_project(file, warn);
+  if (!project.extensions.empty()) {
+    throw Error("rockcraft.yaml uses the extension '" + project.extensions.front() +
+                    "', which gantry rock-pack does not expand yet",
+                "Write its parts and services out in rockcraft.yaml for now.");
+  }
+  if (project.base != "bare") {
+    throw Error("rockcraft.yaml has base '" + project.base +
+                    "'; gantry rock-pack builds bare rocks only for now",
+                "Use base: bare with a build-base, and stage what the rock needs.");
+  }
+  const Platform& platform = chosen_platform(
+      project, context.has("platform") ? context.string("platform") : std::string());
+  LifecycleOptions lifecycle;
+  lifecycle.project_dir = project_dir;
+  lifecycle.work_dir = project_dir / ".gantry" / "rock-pack" / platform.label;
+  lifecycle.build_for = platform.build_for;
+  if (context.has("apt-sources")) {
+    lifecycle.apt_sources = deb::load_sources_file(resolved(context, context.path("apt-sources")));
+  }
+  lifecycle.info = [&](const std::string& message) { context.info(message); };
+  lifecycle.warn = warn;
+  lifecycle.cancelled = [&] { return context.cancelled(); };
+  const auto primed = run_lifecycle(project, lifecycle);
+  if (!project.adopt_info.empty()) {
+    for (const auto* key : {"version", "summary", "description"}) {
+      const auto found = primed.craftctl_values.find(key);
+      std::string& field = std::string(key) == "version"   ? project.version
+                           : std::string(key) == "summary" ? project.summary
+                                                           : project.description;
+      if (found != primed.craftctl_values.end()) {
+        field = found->second;
+      } else if (field.empty()) {
+        throw Error(std::string("Project field '") + key + "' was not set.",
+                    std::string("Set it in rockcraft.yaml, or with `craftctl set ") + key +
+                        "=...` in part '" + project.adopt_info + "'.");
+      }
+    }
+  }
+
+  RockImageOptions image;
+  image.platform_label = platform.label;
+  image.build_for = platform.build_for;
+  image.output_dir =
+      context.has("output") ? resolved(context, context.path("output")) : project_dir;
+  if (context.has("pebble")) {
+    image.pebble = resolved(context, context.path("pebble"));
+  } else if (const char* pebble = std::getenv("GANTRY_PEBBLE"); pebble != nullptr && *pebble) {
+    image.pebble = pebble;
+  }
+  image.single_layer = context.boolean("single-layer");
+  image.epoch = input_epoch(project_dir);
+  image.layer_cache = lifecycle.work_dir / "cache" / "layers";
+  image.warn = warn;
+  const auto rock = write_rock(project, primed, image);
+
+  context.info("Packed " + rock.file.filename().string() + " (" + rock.manifest_digest.str() + ")");
+  v1::Artifact artifact;
+  artifact.set_kind("rock");
+  artifact.set_path(rock.file.string());
+  artifact.set_digest(rock.manifest_digest.str());
+  artifact.set_size(fs::file_size(rock.file));
+  context.artifact(artifact);
+  context.output("rock", rock.file.string());
+  context.output("digest", rock.manifest_digest.str());
+  context.output("version", project.version);
+  context.output("name", project.name);
+}
+
+}  // namespace gantry::rock_pack

@@ -1,0 +1,339 @@
+// The installed gantry's rock-pack step on projects the tests write, read back with tools
+// no one here wrote: skopeo (labels, layers, config) and umoci (every diff_id checked,
+// contents, modes and owners).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "command.hpp"
+#include "gantry/sdk/temporary_directory.hpp"
+
+namespace gantry::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kGantry = (fs::path(GANTRY_STAGE_DIR) / "bin" / "gantry").string();
+
+const std::string kRockcraft = R"(name: hello
+title: Hello
+summary: A small test rock
+description: |
+  It says hello.
+version: "0.1"
+license: Apache-2.0
+base: bare
+build-base: ubuntu@24.04
+platforms:
+  amd64:
+run-user: _daemon_
+environment:
+  GREETING: hello
+services:
+  web:
+    override: replace
+    command: /usr/bin/hello [ --port 8080 ]
+    startup: enabled
+parts:
+  files:
+    plugin: dump
+    source: files
+    organize:
+      hello.sh: usr/bin/hello
+    permissions:
+      - path: srv
+        owner: 584792
+        group: 584792
+        mode: "750"
+  extra:
+    plugin: nil
+    override-build: |
+      craftctl default
+      mkdir -p "$CRAFT_PART_INSTALL/usr/share/extra"
+      echo "built for $CRAFT_ARCH_BUILD_FOR by $CRAFT_PART_NAME" > "$CRAFT_PART_INSTALL/usr/share/extra/note"
+)";
+
+class RockPackTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    write_file(project_ / "rockcraft.yaml", kRockcraft);
+    write_file(project_ / "files/hello.sh", "#!/bin/sh\necho hello\n");
+    fs::permissions(project_ / "files/hello.sh", fs::perms(0755));
+    write_file(project_ / "files/srv/data.txt", "data\n");
+    write_file(pebble_, "#!/bin/sh\necho pebble stand-in\n");
+  }
+
+  CommandResult pack(const fs::path& project, std::vector<std::string> extra = {}) {
+    // rock-pack's own --output is the directory, as rockcraft's: the format goes first.
+    std::vector<std::string> argv{kGantry,          "--output=plain", "rock-pack",     "--project",
+                                  project.string(), "--pebble",       pebble_.string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run_command({.argv = argv,
+                        .unset_env = {"GANTRY_PLUGIN_PATH", "SOURCE_DATE_EPOCH"},
+                        .cwd = work_.path()});
+  }
+
+  static json skopeo_inspect(const fs::path& rock, bool config) {
+    std::vector<std::string> argv{"skopeo", "inspect"};
+    if (config) {
+      argv.push_back("--config");
+    }
+    argv.push_back("oci-archive:" + rock.string());
+    const auto result = run_command({.argv = argv});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return result.exit_code == 0 ? json::parse(result.out) : json();
+  }
+
+  sdk::TemporaryDirectory work_{"gantry-rock-pack-test-"};
+  fs::path project_ = work_.path() / "project";
+  fs::path pebble_ = work_.path() / "pebble";
+};
+
+TEST_F(RockPackTest, APackedBareRockReadsBackWithSkopeoAndUmoci) {
+  const auto result = pack(project_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const fs::path rock = project_ / "hello_0.1_amd64.rock";
+  ASSERT_TRUE(fs::exists(rock)) << result.out;
+  EXPECT_NE(result.out.find("rock=" + rock.string()), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("version=0.1"), std::string::npos);
+
+  const auto inspect = skopeo_inspect(rock, false);
+  EXPECT_EQ(inspect["Labels"]["org.opencontainers.image.version"], "0.1");
+  EXPECT_EQ(inspect["Labels"]["org.opencontainers.image.title"], "Hello");
+  EXPECT_EQ(inspect["Labels"]["org.opencontainers.image.licenses"], "Apache-2.0");
+  EXPECT_EQ(inspect["Architecture"], "amd64");
+  // Pebble, one layer per part (extra, files), the user, the Pebble layer, metadata.
+  EXPECT_EQ(inspect["Layers"].size(), 6U) << inspect.dump();
+  const auto config = skopeo_inspect(rock, true);
+  EXPECT_EQ(config["config"]["Entrypoint"], json::array({"/usr/bin/pebble", "enter"}));
+  EXPECT_EQ(config["config"]["User"], "584792");
+  const auto env = config["config"]["Env"];
+  EXPECT_NE(std::find(env.begin(), env.end(),
+                      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+            env.end());
+  EXPECT_NE(std::find(env.begin(), env.end(), "GREETING=hello"), env.end());
+
+  const fs::path layout = work_.path() / "layout";
+  ASSERT_EQ(run_command({.argv = {"skopeo", "copy", "-q", "oci-archive:" + rock.string(),
+                                  "oci:" + layout.string() + ":0.1"}})
+                .exit_code,
+            0);
+  const fs::path bundle = work_.path() / "bundle";
+  const auto unpacked = run_command(
+      {.argv = {"umoci", "unpack", "--image", layout.string() + ":0.1", bundle.string()}});
+  ASSERT_EQ(unpacked.exit_code, 0) << unpacked.err;
+  const fs::path rootfs = bundle / "rootfs";
+  EXPECT_EQ(read_file(rootfs / "usr/bin/hello"), "#!/bin/sh\necho hello\n");
+  EXPECT_EQ(fs::status(rootfs / "usr/bin/hello").permissions(), fs::perms(0755));
+  EXPECT_EQ(read_file(rootfs / "usr/share/extra/note"), "built for amd64 by extra\n");
+  EXPECT_EQ(read_file(rootfs / "usr/bin/pebble"), "#!/bin/sh\necho pebble stand-in\n");
+  EXPECT_NE(read_file(rootfs / "etc/passwd").find("_daemon_:x:584792:584792:"), std::string::npos);
+  const auto layer = read_file(rootfs / "var/lib/pebble/default/layers/001-rockcraft-hello.yaml");
+  EXPECT_NE(layer.find("command: /usr/bin/hello [ --port 8080 ]"), std::string::npos) << layer;
+  EXPECT_NE(read_file(rootfs / ".rock/metadata.yaml").find("name: hello"), std::string::npos);
+  struct stat status {};
+  ASSERT_EQ(::stat((rootfs / "srv").c_str(), &status), 0);
+  EXPECT_EQ(status.st_uid, 584792U);
+  EXPECT_EQ(status.st_mode & 07777U, 0750U);
+}
+
+TEST_F(RockPackTest, PackingTwiceInDifferentDirectoriesAtDifferentTimesGivesTheSameBytes) {
+  const fs::path other = work_.path() / "elsewhere";
+  ASSERT_EQ(run_command({.argv = {"cp", "-a", project_.string(), other.string()}}).exit_code, 0);
+  ASSERT_EQ(pack(project_).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  const auto second = pack(other);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const auto compared = run_command({.argv = {"cmp", (project_ / "hello_0.1_amd64.rock").string(),
+                                              (other / "hello_0.1_amd64.rock").string()}});
+  EXPECT_EQ(compared.exit_code, 0) << compared.out;
+}
+
+TEST_F(RockPackTest, ARepackRebuildsOnlyThePartThatChangedAndOnlyItsLayer) {
+  ASSERT_EQ(pack(project_).exit_code, 0);
+  const fs::path rock = project_ / "hello_0.1_amd64.rock";
+  const auto first = read_file(rock);
+  const auto layers_before = skopeo_inspect(rock, false)["Layers"];
+
+  const auto unchanged = pack(project_);
+  ASSERT_EQ(unchanged.exit_code, 0) << unchanged.err;
+  EXPECT_NE(unchanged.err.find("Nothing changed since the last pack"), std::string::npos)
+      << unchanged.err;
+  EXPECT_EQ(unchanged.err.find("Building"), std::string::npos);
+  EXPECT_EQ(read_file(rock), first) << "nothing changed, so neither did a byte";
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  write_file(project_ / "files/hello.sh", "#!/bin/sh\necho hello again\n");
+  const auto edited = pack(project_);
+  ASSERT_EQ(edited.exit_code, 0) << edited.err;
+  EXPECT_NE(edited.err.find("Building files"), std::string::npos) << edited.err;
+  EXPECT_NE(edited.err.find("Reusing extra"), std::string::npos);
+  const auto layers_after = skopeo_inspect(rock, false)["Layers"];
+  ASSERT_EQ(layers_after.size(), layers_before.size());
+  EXPECT_EQ(layers_after[0], layers_before[0]) << "Pebble";
+  EXPECT_EQ(layers_after[1], layers_before[1]) << "part extra";
+  EXPECT_NE(layers_after[2], layers_before[2]) << "part files";
+}
+
+TEST_F(RockPackTest, CraftctlSetsTheVersionAdoptedFromAPart) {
+  std::string yaml = kRockcraft;
+  yaml.replace(yaml.find("version: \"0.1\"\n"), 15, "adopt-info: extra\n");
+  yaml += "      craftctl set version=\"2.$(echo 5)\"\n";
+  write_file(project_ / "rockcraft.yaml", yaml);
+  const auto result = pack(project_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(fs::exists(project_ / "hello_2.5_amd64.rock")) << result.out;
+}
+
+TEST_F(RockPackTest, AFailingPartShowsItsOutputAndLeavesThePreviousRockIntact) {
+  ASSERT_EQ(pack(project_).exit_code, 0);
+  const auto before = read_file(project_ / "hello_0.1_amd64.rock");
+  std::string yaml = kRockcraft;
+  yaml += "      echo 'the compiler said no' >&2\n      exit 3\n";
+  write_file(project_ / "rockcraft.yaml", yaml);
+  const auto result = pack(project_);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("part 'extra' failed: its override-build script exited with 3"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("the compiler said no"), std::string::npos);
+  EXPECT_EQ(read_file(project_ / "hello_0.1_amd64.rock"), before);
+}
+
+TEST_F(RockPackTest, AStageConflictNamesBothParts) {
+  std::string yaml = kRockcraft;
+  yaml +=
+      "      mkdir -p \"$CRAFT_PART_INSTALL/usr/bin\"\n"
+      "      echo other > \"$CRAFT_PART_INSTALL/usr/bin/hello\"\n";
+  write_file(project_ / "rockcraft.yaml", yaml);
+  const auto result = pack(project_);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("Parts 'extra' and 'files' list the following files: usr/bin/hello"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST_F(RockPackTest, ASourceTarballThatClimbsOutIsRefused) {
+  const fs::path tarball = project_ / "evil.tar";
+  ASSERT_EQ(run_command({.argv = {"/usr/bin/python3", "-c",
+                                  "import io,tarfile,sys\n"
+                                  "t=tarfile.open(sys.argv[1],'w')\n"
+                                  "i=tarfile.TarInfo('../../../escaped');d=b'x';i.size=1\n"
+                                  "t.addfile(i,io.BytesIO(d));t.close()\n",
+                                  tarball.string()}})
+                .exit_code,
+            0);
+  std::string yaml = kRockcraft;
+  yaml += "  evil:\n    plugin: dump\n    source: evil.tar\n";
+  write_file(project_ / "rockcraft.yaml", yaml);
+  const auto result = pack(project_);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("part 'evil' has a source tarball that is refused"), std::string::npos)
+      << result.err;
+  EXPECT_FALSE(fs::exists(work_.path() / "escaped"));
+  EXPECT_FALSE(fs::exists(project_ / ".gantry" / "escaped"));
+}
+
+TEST_F(RockPackTest, ARockWithServicesAndNoPebbleSaysWhereToGetOne) {
+  const auto result =
+      run_command({.argv = {kGantry, "--output=plain", "rock-pack", "--project", project_.string()},
+                   .unset_env = {"GANTRY_PLUGIN_PATH", "GANTRY_PEBBLE"},
+                   .cwd = work_.path()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("--pebble PATH or GANTRY_PEBBLE=PATH"), std::string::npos)
+      << result.err;
+}
+
+TEST_F(RockPackTest, AnInvalidProjectNamesFileLineAndColumn) {
+  std::string yaml = kRockcraft;
+  yaml.replace(0, 11, "name: Hello");
+  write_file(project_ / "rockcraft.yaml", yaml);
+  const auto result = pack(project_);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.err.find("rockcraft.yaml:1:7"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("invalid name"), std::string::npos) << result.err;
+}
+
+// The real thing: a bare rock whose content comes from stage-packages of Debian's
+// python3-flask and gunicorn (this machine's apt sources) plus a small app, run by podman
+// and answering an HTTP request.
+TEST_F(RockPackTest, ABareFlaskRockFromStagePackagesServesUnderPodman) {
+  const fs::path project = work_.path() / "flask";
+  write_file(project / "rockcraft.yaml", R"(name: flask-hello
+summary: Flask, staged from Debian
+description: A Flask app on gunicorn in a bare rock.
+version: "0.2"
+base: bare
+build-base: ubuntu@24.04
+platforms:
+  amd64:
+entrypoint-command: /usr/bin/python3 -m gunicorn --chdir /app app:app [ --bind 0.0.0.0:8000 ]
+parts:
+  runtime:
+    plugin: nil
+    stage-packages: [python3-flask, gunicorn]
+  app:
+    plugin: dump
+    source: app
+    organize:
+      app.py: app/app.py
+)");
+  write_file(project / "app/app.py",
+             "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/')\n"
+             "def hello():\n    return 'hello from a gantry rock'\n");
+  const auto packed =
+      run_command({.argv = {kGantry, "--output=plain", "rock-pack", "--project", project.string()},
+                   .unset_env = {"GANTRY_PLUGIN_PATH"},
+                   .cwd = work_.path(),
+                   .timeout = std::chrono::seconds(600)});
+  ASSERT_EQ(packed.exit_code, 0) << packed.err;
+  const fs::path rock = project / "flask-hello_0.2_amd64.rock";
+  ASSERT_TRUE(fs::exists(rock));
+
+  const fs::path podman_dir = work_.path() / "podman";
+  const std::vector<std::string> podman{"podman",
+                                        "--storage-driver",
+                                        "vfs",
+                                        "--root",
+                                        (podman_dir / "storage").string(),
+                                        "--runroot",
+                                        (podman_dir / "run").string(),
+                                        "--runtime",
+                                        "runc",
+                                        "--cgroup-manager",
+                                        "cgroupfs",
+                                        "--events-backend",
+                                        "file"};
+  const auto with = [&](std::vector<std::string> args) {
+    auto argv = podman;
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command({.argv = argv, .timeout = std::chrono::seconds(300)});
+  };
+  const int port = 20000 + static_cast<int>(::getpid() % 20000);
+  const auto started =
+      with({"run", "-d", "--name", "flask-hello", "--ulimit", "nofile=1024:1024", "--ulimit",
+            "nproc=1024:1024", "-p", "127.0.0.1:" + std::to_string(port) + ":8000",
+            "oci-archive:" + rock.string()});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  const auto answer = run_command(
+      {.argv = {"/usr/bin/python3", "-c",
+                "import sys,time,urllib.request\n"
+                "for _ in range(60):\n"
+                "  try:\n"
+                "    print(urllib.request.urlopen(sys.argv[1], timeout=2).read().decode());"
+                " sys.exit(0)\n"
+                "  except Exception as e:\n"
+                "    time.sleep(0.5)\n"
+                "sys.exit(1)\n",
+                "http://127.0.0.1:" + std::to_string(port) + "/"}});
+  const auto logs = with({"logs", "flask-hello"});
+  (void)with({"rm", "-f", "flask-hello"});
+  EXPECT_EQ(answer.exit_code, 0) << logs.out << logs.err;
+  EXPECT_EQ(answer.out, "hello from a gantry rock\n");
+}
+
+}  // namespace
+}  // namespace gantry::testing

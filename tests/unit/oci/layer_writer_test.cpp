@@ -1,0 +1,65 @@
+#include "gantry/oci/layer_writer.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "command.hpp"
+#include "gantry/sdk/temporary_directory.hpp"
+
+namespace gantry::oci {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(LayerWriterTest, WritesAGzipLayerWhoseDigestsToolsAgreeWith) {
+  sdk::TemporaryDirectory dir("gantry-layer-");
+  const fs::path tree = dir.path() / "tree";
+  const std::string long_name(150, 'n');
+  testing::write_file(tree / "usr/bin/tool", "#!/bin/sh\n");
+  fs::permissions(tree / "usr/bin/tool", fs::perms(0755));
+  testing::write_file(tree / "deep" / long_name / long_name, "far\n");
+  fs::create_symlink("tool", tree / "usr/bin/alias");
+  fs::create_hard_link(tree / "usr/bin/tool", tree / "usr/bin/again");
+  fs::create_directories(dir.path() / "blobs");
+  LayerWriter layer(dir.path() / "blobs");
+  add_tree(layer.tar(), tree,
+           {.mtime = 1700000000, .adjust = [](const std::string& name, auto& entry) {
+              if (name == "usr/bin/tool") {
+                entry.uid = 584792;
+              }
+            }});
+  const auto written = layer.finish();
+  const fs::path blob = dir.path() / "blobs" / written.descriptor.digest.hex();
+  ASSERT_TRUE(fs::exists(blob));
+  EXPECT_EQ(static_cast<std::int64_t>(fs::file_size(blob)), written.descriptor.size);
+  const auto sums = testing::run_command(
+      {.argv = {"sh", "-c",
+                "sha256sum < '" + blob.string() + "'; gzip -dc '" + blob.string() +
+                    "' | sha256sum; tar --numeric-owner -tvzf '" + blob.string() + "'"}});
+  ASSERT_EQ(sums.exit_code, 0) << sums.err;
+  EXPECT_EQ(sums.out.substr(0, 64), written.descriptor.digest.hex());
+  EXPECT_NE(sums.out.find(written.diff_id.hex()), std::string::npos);
+  EXPECT_NE(sums.out.find("rwxr-xr-x 584792/0"), std::string::npos) << sums.out;
+  EXPECT_NE(sums.out.find("usr/bin/alias -> tool"), std::string::npos);
+  EXPECT_NE(sums.out.find("link to usr/bin/again"), std::string::npos) << sums.out;
+  EXPECT_NE(sums.out.find("deep/" + long_name + "/" + long_name), std::string::npos);
+  EXPECT_NE(sums.out.find("2023-11-14"), std::string::npos);
+}
+
+TEST(LayerWriterTest, TheSameTreeGivesTheSameBytes) {
+  sdk::TemporaryDirectory dir("gantry-layer-");
+  testing::write_file(dir.path() / "tree/a/b", "content\n");
+  fs::create_directories(dir.path() / "one");
+  fs::create_directories(dir.path() / "two");
+  LayerWriter first(dir.path() / "one");
+  add_tree(first.tar(), dir.path() / "tree");
+  const auto a = first.finish();
+  ::sleep(1);
+  fs::last_write_time(dir.path() / "tree/a/b", fs::file_time_type::clock::now());
+  LayerWriter second(dir.path() / "two");
+  add_tree(second.tar(), dir.path() / "tree");
+  EXPECT_EQ(second.finish().descriptor.digest, a.descriptor.digest);
+}
+
+}  // namespace
+}  // namespace gantry::oci
