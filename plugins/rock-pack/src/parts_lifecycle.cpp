@@ -367,6 +367,14 @@ class Lifecycle {
                                    archive::AtomicFile::Durability::kUnsynced);
   }
 
+  /// Whether nothing will write into the part's files in place: a nil or dump part with
+  /// no scripts at all, whose files may then be hard links to the project's own (as
+  /// craft-parts links local sources); anything that runs commands gets copies.
+  [[nodiscard]] bool untouched(const PartSpec& part) const {
+    return move_ == FileMove::kLink && (part.plugin == "dump" || part.plugin == "nil") &&
+           !part.override_pull && !part.override_build;
+  }
+
   /// The cached install directory of a part whose key matches, if there is one.
   [[nodiscard]] std::optional<fs::path> cached_install(const PartSpec& part) const {
     const auto& key = primed_.part_keys.at(part.name);
@@ -496,11 +504,14 @@ class Lifecycle {
     if (fs::is_directory(source)) {
       const fs::path work = fs::weakly_canonical(options_.work_dir);
       // The project's own work directory and packed rocks are not part of any source.
-      copy_tree(source, d.src, [&](const std::string& name) {
-        return name == ".gantry" ||
-               (name.find('/') == std::string::npos && name.ends_with(".rock")) ||
-               fs::weakly_canonical(source / name) == work;
-      });
+      copy_tree(
+          source, d.src,
+          [&](const std::string& name) {
+            return name == ".gantry" ||
+                   (name.find('/') == std::string::npos && name.ends_with(".rock")) ||
+                   fs::weakly_canonical(source / name) == work;
+          },
+          untouched(part) ? FileMove::kLink : FileMove::kCopy);
     } else if (fs::is_regular_file(source) &&
                (part.source_type == "tar" || is_tarball(part.source))) {
       extract_tarball(part, source, d.src);
@@ -573,7 +584,7 @@ class Lifecycle {
     }
     fs::create_directories(d.build);
     if (fs::exists(d.src)) {
-      copy_tree(d.src, d.build);
+      copy_tree(d.src, d.build, {}, untouched(part) ? FileMove::kLink : FileMove::kCopy);
     }
     const fs::path work = part.source_subdir.empty() ? d.build : d.build / part.source_subdir;
     if (!fs::is_directory(work)) {
@@ -585,7 +596,7 @@ class Lifecycle {
       return;
     }
     if (part.plugin == "dump") {
-      copy_tree(work, d.install);
+      copy_tree(work, d.install, {}, untouched(part) ? FileMove::kLink : FileMove::kCopy);
       return;
     }
     if (part.plugin == "make") {

@@ -1,16 +1,20 @@
 #include "gantry/oci/layer_writer.hpp"
 
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "gantry/archive/atomic_file.hpp"
@@ -22,14 +26,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fixed gzip header: no name, no time, OS "unknown" (255), so that the same tar gives the
-// same bytes wherever it is made.
-constexpr std::array<unsigned char, 10> kGzipHeader{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff};
+// The tar stream is cut into blocks compressed in parallel, each a complete gzip member
+// (RFC 1952 allows a file of several; gzip, Go, Python and zlib's readers take them), as
+// pigz and pgzip do. The cut depends only on the bytes, so the same tree gives the same
+// blob.
+constexpr std::size_t kBlockSize = 1U << 20;
 
-}  // namespace
-
-namespace {
 std::atomic<unsigned> next_layer_number{0};
+
+struct CompressorDeleter {
+  void operator()(libdeflate_compressor* compressor) const {
+    libdeflate_free_compressor(compressor);
+  }
+};
+
 }  // namespace
 
 struct LayerWriter::State {
@@ -39,30 +49,77 @@ struct LayerWriter::State {
   Sha256 uncompressed;
   Sha256 compressed;
   std::uint64_t compressed_size = 0;
-  z_stream zlib{};
-  std::uint32_t crc = 0;
-  std::uint64_t tar_size = 0;
+  int level;
+  std::string block;
   std::unique_ptr<archive::TarWriter> tar;
-  std::array<char, 1 << 16> out{};
-  bool finished = false;
 
-  State(fs::path dir, int level)
+  // The compressing workers and the blocks in flight, written out in order.
+  std::mutex mutex;
+  std::condition_variable work_ready;
+  std::condition_variable block_done;
+  std::deque<std::pair<std::size_t, std::string>> queue;
+  std::map<std::size_t, std::string> done;
+  std::size_t submitted = 0;
+  std::size_t written = 0;
+  bool stopping = false;
+  std::exception_ptr failure;
+  std::vector<std::thread> workers;
+
+  State(fs::path dir, int compression_level)
       : blobs_dir(std::move(dir)),
         staged(blobs_dir / (".layer-" + std::to_string(::getpid()) + "-" +
                             std::to_string(next_layer_number++))),
-        file(staged, archive::AtomicFile::Durability::kUnsynced) {
-    // Raw deflate (negative window bits) inside a header and trailer of our own.
-    if (deflateInit2(&zlib, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-      throw OciError("zlib could not start compressing a layer");
+        file(staged, archive::AtomicFile::Durability::kUnsynced),
+        level(compression_level) {
+    block.reserve(kBlockSize);
+    const unsigned count = std::max(1U, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < count; ++i) {
+      workers.emplace_back([this] { compress_blocks(); });
     }
-    crc = static_cast<std::uint32_t>(crc32(0, nullptr, 0));
-    emit({reinterpret_cast<const char*>(kGzipHeader.data()), kGzipHeader.size()});
-    tar = std::make_unique<archive::TarWriter>(
-        [this](std::string_view bytes) { consume(bytes); }, 0);
+    tar =
+        std::make_unique<archive::TarWriter>([this](std::string_view bytes) { consume(bytes); }, 0);
   }
-  ~State() { deflateEnd(&zlib); }
+  ~State() {
+    {
+      const std::lock_guard lock(mutex);
+      stopping = true;
+    }
+    work_ready.notify_all();
+    for (auto& worker : workers) {
+      worker.join();
+    }
+  }
   State(const State&) = delete;
   State& operator=(const State&) = delete;
+
+  void compress_blocks() {
+    const std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor(
+        libdeflate_alloc_compressor(level));
+    while (true) {
+      std::pair<std::size_t, std::string> job;
+      {
+        std::unique_lock lock(mutex);
+        work_ready.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (queue.empty()) {
+          return;
+        }
+        job = std::move(queue.front());
+        queue.pop_front();
+      }
+      std::string out;
+      if (compressor) {
+        out.resize(libdeflate_gzip_compress_bound(compressor.get(), job.second.size()));
+        out.resize(libdeflate_gzip_compress(compressor.get(), job.second.data(), job.second.size(),
+                                            out.data(), out.size()));
+      }
+      const std::lock_guard lock(mutex);
+      if (out.empty() && !failure) {
+        failure = std::make_exception_ptr(OciError("libdeflate could not compress a layer"));
+      }
+      done[job.first] = std::move(out);
+      block_done.notify_all();
+    }
+  }
 
   void emit(std::string_view bytes) {
     compressed.update(bytes);
@@ -70,30 +127,53 @@ struct LayerWriter::State {
     compressed_size += bytes.size();
   }
 
-  void deflate_all(std::string_view bytes, int flush) {
-    zlib.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-    zlib.avail_in = static_cast<uInt>(bytes.size());
-    do {
-      zlib.next_out = reinterpret_cast<Bytef*>(out.data());
-      zlib.avail_out = static_cast<uInt>(out.size());
-      const int result = deflate(&zlib, flush);
-      if (result == Z_STREAM_ERROR) {
-        throw OciError("zlib failed while compressing a layer");
+  /// Writes finished blocks in order; waits while more than `in_flight` are pending.
+  void drain(std::size_t in_flight) {
+    std::unique_lock lock(mutex);
+    while (true) {
+      if (failure) {
+        std::rethrow_exception(failure);
       }
-      emit({out.data(), out.size() - zlib.avail_out});
-    } while (zlib.avail_out == 0 || (flush == Z_FINISH && zlib.avail_in > 0));
+      const auto ready = done.find(written);
+      if (ready != done.end()) {
+        std::string bytes = std::move(ready->second);
+        done.erase(ready);
+        ++written;
+        lock.unlock();
+        emit(bytes);
+        lock.lock();
+        continue;
+      }
+      if (submitted - written <= in_flight) {
+        return;
+      }
+      block_done.wait(lock);
+    }
+  }
+
+  void submit() {
+    if (block.empty()) {
+      return;
+    }
+    {
+      const std::lock_guard lock(mutex);
+      queue.emplace_back(submitted++, std::move(block));
+    }
+    work_ready.notify_one();
+    block.clear();
+    block.reserve(kBlockSize);
+    drain(2 * workers.size());
   }
 
   void consume(std::string_view bytes) {
     uncompressed.update(bytes);
-    tar_size += bytes.size();
-    crc = static_cast<std::uint32_t>(
-        crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
-    // Large inputs go through in pieces zlib's 32-bit counters can take.
     while (!bytes.empty()) {
-      const auto piece = bytes.substr(0, 1U << 30);
-      deflate_all(piece, Z_NO_FLUSH);
-      bytes.remove_prefix(piece.size());
+      const auto room = kBlockSize - block.size();
+      block.append(bytes.substr(0, room));
+      bytes.remove_prefix(std::min(room, bytes.size()));
+      if (block.size() == kBlockSize) {
+        submit();
+      }
     }
   }
 };
@@ -108,23 +188,16 @@ archive::TarWriter& LayerWriter::tar() { return *state_->tar; }
 WrittenLayer LayerWriter::finish() {
   auto& state = *state_;
   state.tar->finish();
-  state.deflate_all({}, Z_FINISH);
-  std::array<unsigned char, 8> trailer{};
-  for (int i = 0; i < 4; ++i) {
-    trailer[static_cast<std::size_t>(i)] = static_cast<unsigned char>(state.crc >> (8 * i));
-    trailer[static_cast<std::size_t>(4 + i)] =
-        static_cast<unsigned char>((state.tar_size & 0xFFFFFFFFU) >> (8 * i));
-  }
-  state.emit({reinterpret_cast<const char*>(trailer.data()), trailer.size()});
+  state.submit();
+  state.drain(0);
   WrittenLayer layer;
   layer.diff_id = state.uncompressed.finish();
   layer.descriptor.media_type = std::string(media_type::kOciLayerGzip);
   layer.descriptor.digest = state.compressed.finish();
   layer.descriptor.size = static_cast<std::int64_t>(state.compressed_size);
   // The temporary file is renamed to the digest it turned out to have.
-  archive::AtomicFile& file = state.file;
   const fs::path target = state.blobs_dir / layer.descriptor.digest.hex();
-  file.commit();
+  state.file.commit();
   std::error_code error;
   fs::rename(state.staged, target, error);
   if (error) {

@@ -19,9 +19,10 @@ struct WrittenLayer {
 };
 
 /// Writes one gzip-compressed layer blob into `blobs_dir` (an OCI layout's blobs/sha256),
-/// streaming: the tar bytes are hashed (diff_id), compressed, hashed again (digest) and
-/// written under a temporary name, renamed to the digest by finish(). Nothing is staged
-/// through a temporary tar. Not thread-safe; one writer per layer.
+/// streaming: the tar bytes are hashed (diff_id), cut into 1 MiB blocks compressed on
+/// every core (libdeflate; each block a gzip member, as pigz writes), hashed again
+/// (digest) and written under a temporary name, renamed to the digest by finish().
+/// Nothing is staged through a temporary tar. Not thread-safe; one writer per layer.
 class LayerWriter {
  public:
   explicit LayerWriter(std::filesystem::path blobs_dir, int compression_level = 6);
