@@ -262,28 +262,8 @@ TEST_F(RockPackTest, AnInvalidProjectNamesFileLineAndColumn) {
 // and answering an HTTP request.
 TEST_F(RockPackTest, ABareFlaskRockFromStagePackagesServesUnderPodman) {
   const fs::path project = work_.path() / "flask";
-  write_file(project / "rockcraft.yaml", R"(name: flask-hello
-summary: Flask, staged from Debian
-description: A Flask app on gunicorn in a bare rock.
-version: "0.2"
-base: bare
-build-base: ubuntu@24.04
-platforms:
-  amd64:
-entrypoint-command: /usr/bin/python3 -m gunicorn --chdir /app app:app [ --bind 0.0.0.0:8000 ]
-parts:
-  runtime:
-    plugin: nil
-    stage-packages: [python3-flask, gunicorn]
-  app:
-    plugin: dump
-    source: app
-    organize:
-      app.py: app/app.py
-)");
-  write_file(project / "app/app.py",
-             "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/')\n"
-             "def hello():\n    return 'hello from a gantry rock'\n");
+  fs::copy(fs::path(GANTRY_SOURCE_DIR) / "tests/integration/fixtures/rock/flask-bare", project,
+           fs::copy_options::recursive);
   const auto packed =
       run_command({.argv = {kGantry, "--output=plain", "rock-pack", "--project", project.string()},
                    .unset_env = {"GANTRY_PLUGIN_PATH"},
