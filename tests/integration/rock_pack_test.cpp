@@ -178,6 +178,96 @@ TEST_F(RockPackTest, ARepackRebuildsOnlyThePartThatChangedAndOnlyItsLayer) {
   EXPECT_NE(layers_after[2], layers_before[2]) << "part files";
 }
 
+TEST_F(RockPackTest, CleanRemovesTheBuildStateSoTheNextPackStartsOver) {
+  ASSERT_EQ(pack(project_).exit_code, 0);
+  ASSERT_TRUE(fs::exists(project_ / ".gantry" / "rock-pack"));
+  const auto cleaned = run_command(
+      {.argv = {kGantry, "--output=plain", "rock-pack", "clean", "--project", project_.string()},
+       .unset_env = {"GANTRY_PLUGIN_PATH"},
+       .cwd = work_.path()});
+  ASSERT_EQ(cleaned.exit_code, 0) << cleaned.err;
+  EXPECT_FALSE(fs::exists(project_ / ".gantry" / "rock-pack"));
+  EXPECT_TRUE(fs::exists(project_ / "hello_0.1_amd64.rock")) << "clean keeps the rock";
+  const auto again = pack(project_);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("Building files"), std::string::npos) << again.err;
+}
+
+TEST_F(RockPackTest, APartNameThatClimbsIsRefusedBeforeAnythingIsWritten) {
+  write_file(work_.path() / "precious.txt", "keep\n");
+  std::string yaml = kRockcraft;
+  yaml += "  ../../../precious:\n    plugin: nil\n";
+  write_file(project_ / "rockcraft.yaml", yaml);
+  const auto result = pack(project_);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.err.find("invalid part name"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("rockcraft.yaml:"), std::string::npos);
+  EXPECT_EQ(read_file(work_.path() / "precious.txt"), "keep\n");
+  EXPECT_FALSE(fs::exists(project_ / ".gantry" / "rock-pack"));
+}
+
+TEST_F(RockPackTest, AScriptWritingIntoStageNeverReachesTheProjectsFiles) {
+  std::string yaml = kRockcraft;
+  yaml +=
+      "  later:\n    plugin: nil\n    after: [files]\n    override-build: |\n"
+      "      echo APPENDED >> \"$CRAFT_STAGE/srv/data.txt\"\n"
+      "      chmod 600 \"$CRAFT_STAGE/usr/bin/hello\"\n";
+  write_file(project_ / "rockcraft.yaml", yaml);
+  const auto result = pack(project_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(read_file(project_ / "files/srv/data.txt"), "data\n");
+  EXPECT_EQ(fs::status(project_ / "files/hello.sh").permissions(), fs::perms(0755));
+}
+
+TEST_F(RockPackTest, AVersionSetByAPartIsCheckedBeforeItNamesAFile) {
+  std::string yaml = kRockcraft;
+  yaml.replace(yaml.find("version: \"0.1\"\n"), 15, "adopt-info: extra\n");
+  yaml += "      craftctl set version=x/../../escaped\n";
+  write_file(project_ / "rockcraft.yaml", yaml);
+  const auto result = pack(project_);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("which is not a valid version"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(work_.path() / "escaped"));
+}
+
+TEST_F(RockPackTest, AProjectThatIsItsOwnSourceIsReusedDespiteItsRockAndGit) {
+  write_file(project_ / "rockcraft.yaml", R"(name: self
+summary: s
+description: d
+version: "1"
+base: bare
+build-base: ubuntu@24.04
+platforms:
+  amd64:
+entrypoint-command: /bin/true
+parts:
+  app:
+    plugin: dump
+    source: .
+    stage: ["f*/srv/data.txt"]
+)");
+  write_file(project_ / ".git/HEAD", "ref: refs/heads/main\n");
+  ASSERT_EQ(pack(project_).exit_code, 0);
+  const auto first = read_file(project_ / "self_1_amd64.rock");
+  write_file(project_ / ".git/HEAD", "ref: refs/heads/other\n");
+  const auto again = pack(project_);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("Nothing changed since the last pack"), std::string::npos) << again.err;
+  EXPECT_EQ(read_file(project_ / "self_1_amd64.rock"), first);
+  const fs::path layout = work_.path() / "layout";
+  ASSERT_EQ(run_command({.argv = {"skopeo", "copy", "-q",
+                                  "oci-archive:" + (project_ / "self_1_amd64.rock").string(),
+                                  "oci:" + layout.string() + ":1"}})
+                .exit_code,
+            0);
+  ASSERT_EQ(run_command({.argv = {"umoci", "unpack", "--rootless", "--image",
+                                  layout.string() + ":1", (work_.path() / "bundle").string()}})
+                .exit_code,
+            0);
+  EXPECT_EQ(read_file(work_.path() / "bundle/rootfs/files/srv/data.txt"), "data\n");
+  EXPECT_FALSE(fs::exists(work_.path() / "bundle/rootfs/rockcraft.yaml"));
+}
+
 TEST_F(RockPackTest, CraftctlSetsTheVersionAdoptedFromAPart) {
   std::string yaml = kRockcraft;
   yaml.replace(yaml.find("version: \"0.1\"\n"), 15, "adopt-info: extra\n");

@@ -27,6 +27,14 @@ StepCommand::StepCommand(CLI::App& app, StepEndpoint& endpoint) : endpoint_(endp
   subcommand_->group("Steps");
   for (const auto& spec : description.params()) {
     const std::string flag = "--" + spec.name();
+    if (spec.name() == kActionParam && spec.type() == v1::PARAM_TYPE_STRING) {
+      // A step's verb goes first, as the craft tools have it: `gantry rock-pack clean`.
+      options_[spec.name()] =
+          subcommand_->add_option(spec.name(), texts_[spec.name()], option_help(spec))
+              ->type_name("ACTION")
+              ->expected(1);
+      continue;
+    }
     if (spec.type() == v1::PARAM_TYPE_BOOL) {
       options_[spec.name()] = subcommand_->add_flag(flag, flags_[spec.name()], option_help(spec));
     } else {

@@ -10,9 +10,14 @@
 
 namespace gantry::host {
 
+/// A string parameter named this is the step's verb, given as the first word rather than
+/// as an option: `gantry rock-pack clean`.
+inline constexpr const char* kActionParam = "action";
+
 /// `gantry STEP --param value ...`: a subcommand generated from a step's description.
 /// Each parameter becomes `--NAME`; lists and maps take comma-separated items or repeat
-/// the option (`--env A=1 --env B=2`); booleans are flags (`--trust`, `--trust=false`).
+/// the option (`--env A=1 --env B=2`); booleans are flags (`--trust`, `--trust=false`);
+/// an `action` parameter is the positional verb.
 class StepCommand {
  public:
   /// Adds the subcommand to `app`. `endpoint` must outlive the command.

@@ -80,17 +80,10 @@ std::vector<std::string> Fileset::select(const fs::path& root) const {
   for (auto it = fs::recursive_directory_iterator(root, error);
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     const std::string name = it->path().lexically_relative(root).string();
+    // Every entry is looked at: a pattern such as "usr/lib/python3*/site-packages" can
+    // match below a directory that does not match itself.
     if (selects(name)) {
       selected.push_back(name);
-    } else if (it->is_directory(error) && !it->is_symlink(error)) {
-      // A directory may still hold selected entries ("usr/bin/*"): keep walking.
-      bool any = false;
-      for (const auto& pattern : includes_) {
-        any = any || pattern.starts_with(name + "/") || pattern.find('*') == 0;
-      }
-      if (!any) {
-        it.disable_recursion_pending();
-      }
     }
   }
   std::sort(selected.begin(), selected.end());

@@ -42,7 +42,10 @@ std::int64_t add_tree_state(std::string& text, const fs::path& root, const fs::p
   for (auto it = fs::recursive_directory_iterator(root, error);
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     const std::string name = it->path().lexically_relative(root).string();
-    if (name == ".gantry" || (!skip.empty() && it->path() == skip)) {
+    // What is never part of the source: gantry's state, git's, and packed rocks.
+    if (name == ".gantry" || name == ".git" ||
+        (name.find('/') == std::string::npos && name.ends_with(".rock")) ||
+        (!skip.empty() && it->path() == skip)) {
       it.disable_recursion_pending();
       continue;
     }
@@ -65,7 +68,8 @@ std::int64_t add_tree_state(std::string& text, const fs::path& root, const fs::p
 }  // namespace
 
 PartKey part_key(const RockProject& project, const PartSpec& part, const fs::path& project_dir,
-                 const std::string& build_for, const std::vector<deb::AptSource>& apt_sources,
+                 const fs::path& output_dir, const std::string& build_for,
+                 const std::vector<deb::AptSource>& apt_sources,
                  const std::vector<std::string>& dependency_keys) {
   const bool remote = part.source_type == "git" || part.source.ends_with(".git") ||
                       part.source.starts_with("git") || part.source.starts_with("http://") ||
@@ -110,7 +114,7 @@ PartKey part_key(const RockProject& project, const PartSpec& part, const fs::pat
     const fs::path source = (project_dir / part.source).lexically_normal();
     struct stat status {};
     if (::stat(source.c_str(), &status) == 0 && S_ISDIR(status.st_mode)) {
-      key.newest = add_tree_state(text, source, project_dir / ".gantry");
+      key.newest = add_tree_state(text, source, output_dir);
     } else if (::stat(source.c_str(), &status) == 0) {
       add(text, "file",
           std::to_string(status.st_size) + " " + std::to_string(status.st_mtim.tv_sec) + "." +

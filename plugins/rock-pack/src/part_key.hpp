@@ -22,6 +22,7 @@ struct PartKey {
 
 [[nodiscard]] PartKey part_key(const RockProject& project, const PartSpec& part,
                                const std::filesystem::path& project_dir,
+                               const std::filesystem::path& output_dir,
                                const std::string& build_for,
                                const std::vector<deb::AptSource>& apt_sources,
                                const std::vector<std::string>& dependency_keys);

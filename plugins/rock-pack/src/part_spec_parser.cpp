@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <map>
@@ -99,6 +100,26 @@ class PartSpecParser {
     part.name = entry.name;
     part.position = reader_.key_at(entry.field);
     const Field& field = entry.field;
+    // The name becomes a directory (.gantry/rock-pack/<label>/parts/<name>): '/'
+    // separates an extension's parts, nothing may climb or be empty.
+    bool path_safe = !part.name.empty() && !part.name.starts_with('/') && !part.name.ends_with('/');
+    for (std::size_t start = 0; path_safe && start <= part.name.size();) {
+      const auto end = std::min(part.name.find('/', start), part.name.size());
+      const std::string_view component(part.name.data() + start, end - start);
+      path_safe = !component.empty() && component != "." && component != ".." &&
+                  std::all_of(component.begin(), component.end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' ||
+                           c == '_' || c == '.' || c == '+';
+                  });
+      start = end + 1;
+    }
+    if (!path_safe) {
+      reader_.fail(part.position,
+                   "invalid part name " + py_repr(part.name) +
+                       ": part names use letters, digits, '-', '_', '.' and '+', with '/' only "
+                       "between such words",
+                   "Rename the part.");
+    }
     if (part.name == "pebble") {
       reader_.fail(part.position, "Cannot change the default \"pebble\" part",
                    "Rename the part: rockcraft adds the 'pebble' part itself (gantry takes "

@@ -145,6 +145,20 @@ bool is_tarball(const std::string& source) {
   return false;
 }
 
+/// Creates the directories down to `dir` below `root` with mode 0755, whatever the umask,
+/// so that the same project gives the same rock on any machine.
+void make_directories(const fs::path& root, const fs::path& dir) {
+  const auto relative = dir.lexically_relative(root);
+  fs::path current = root;
+  for (const auto& component : relative) {
+    current /= component;
+    if (!fs::exists(fs::symlink_status(current))) {
+      fs::create_directory(current);
+      fs::permissions(current, fs::perms(0755));
+    }
+  }
+}
+
 /// Files that differ as a stage conflict sees them: kind, content, link target, mode.
 bool same_entry(const fs::path& a, const fs::path& b) {
   struct stat sa {};
@@ -213,11 +227,15 @@ class Lifecycle {
  public:
   Lifecycle(const RockProject& project, const LifecycleOptions& options)
       : project_(project), options_(options) {
-    // Scripts that run in stage or prime could write through links into the cache.
-    const bool scripted = std::any_of(
-        project.parts.begin(), project.parts.end(),
-        [](const auto& p) { return p.override_stage.has_value() || p.override_prime.has_value(); });
-    move_ = scripted ? FileMove::kCopy : FileMove::kLink;
+    // Any command that runs (a script, a make build) can write into $CRAFT_STAGE, another
+    // part's directories or prime, and so through a link into the project or the cache:
+    // links only when nothing runs.
+    const bool runs_commands =
+        std::any_of(project.parts.begin(), project.parts.end(), [](const PartSpec& p) {
+          return p.override_pull || p.override_build || p.override_stage || p.override_prime ||
+                 (p.plugin != "nil" && p.plugin != "dump");
+        });
+    move_ = runs_commands ? FileMove::kCopy : FileMove::kLink;
   }
 
   PrimedTree run() {
@@ -278,8 +296,8 @@ class Lifecycle {
       for (const auto& dependency : part->after) {
         dependency_keys.push_back(primed_.part_keys[dependency]);
       }
-      const auto key = part_key(project_, *part, options_.project_dir, options_.build_for,
-                                options_.apt_sources, dependency_keys);
+      const auto key = part_key(project_, *part, options_.project_dir, options_.output_dir,
+                                options_.build_for, options_.apt_sources, dependency_keys);
       primed_.part_keys[part->name] = key.digest;
       primed_.part_epochs[part->name] = key.newest;
       primed_.prime_definition += part->name + "\n" + part->override_stage.value_or("") + "\n" +
@@ -414,7 +432,10 @@ class Lifecycle {
   /// `action`) or `action` itself.
   void step(const PartSpec& part, const std::string& name, const std::optional<std::string>& script,
             const fs::path& workdir, const std::function<void()>& action) {
-    fs::create_directories(workdir);
+    const auto d = dirs(part);
+    for (const auto& dir : {d.src, d.build, d.install, workdir}) {
+      fs::create_directories(dir);
+    }
     if (!script) {
       action();
       return;
@@ -507,9 +528,11 @@ class Lifecycle {
       copy_tree(
           source, d.src,
           [&](const std::string& name) {
-            return name == ".gantry" ||
+            return name == ".gantry" || name == ".git" ||
                    (name.find('/') == std::string::npos && name.ends_with(".rock")) ||
-                   fs::weakly_canonical(source / name) == work;
+                   fs::weakly_canonical(source / name) == work ||
+                   (!options_.output_dir.empty() && fs::weakly_canonical(source / name) ==
+                                                        fs::weakly_canonical(options_.output_dir));
           },
           untouched(part) ? FileMove::kLink : FileMove::kCopy);
     } else if (fs::is_regular_file(source) &&
@@ -587,6 +610,14 @@ class Lifecycle {
       copy_tree(d.src, d.build, {}, untouched(part) ? FileMove::kLink : FileMove::kCopy);
     }
     const fs::path work = part.source_subdir.empty() ? d.build : d.build / part.source_subdir;
+    const auto inside =
+        fs::weakly_canonical(work).lexically_relative(fs::weakly_canonical(d.build));
+    if (inside.empty() || inside.is_absolute() ||
+        (inside.begin() != inside.end() && *inside.begin() == "..")) {
+      part_failed(part,
+                  "has source-subdir '" + part.source_subdir + "', which leads out of its source",
+                  "source-subdir names a directory inside the part's source.");
+    }
     if (!fs::is_directory(work)) {
       part_failed(part,
                   "has source-subdir '" + part.source_subdir + "', which is not in its source",
@@ -635,13 +666,14 @@ class Lifecycle {
         if (into_directory) {
           target /= source.filename();
         }
-        if (fs::weakly_canonical(target).string().rfind(fs::weakly_canonical(install).string(),
-                                                        0) != 0) {
+        const auto inside =
+            fs::weakly_canonical(target).lexically_relative(fs::weakly_canonical(install));
+        if (inside.empty() || inside.is_absolute() || *inside.begin() == "..") {
           part_failed(part,
                       "organizes '" + from + "' to '" + to + "', outside its install directory",
                       "Organize targets are relative to the part's install directory.");
         }
-        fs::create_directories(target.parent_path());
+        make_directories(install, target.parent_path());
         if (fs::exists(fs::symlink_status(target)) && !fs::is_directory(target)) {
           part_failed(part, "organizes '" + from + "' onto '" + to + "', which exists",
                       "Organize it somewhere else, or remove the other file.");

@@ -17,6 +17,7 @@ namespace gantry::rock_pack {
 struct LifecycleOptions {
   std::filesystem::path project_dir;
   std::filesystem::path work_dir;           ///< parts/, stage/, prime/ go here
+  std::filesystem::path output_dir;         ///< where rocks go: never part of a source
   std::string build_for;                    ///< the Debian architecture
   std::vector<deb::AptSource> apt_sources;  ///< empty: this machine's
   std::filesystem::path deb_cache;          ///< empty: deb-stage's default

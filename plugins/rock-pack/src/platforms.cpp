@@ -77,6 +77,10 @@ std::vector<Platform> parse_platforms(const Reader& reader, const Field& field) 
       reader.fail(platform.position, "Reserved platform name: " + py_repr(platform.label),
                   "Name the platform after its architecture, e.g. 'amd64'.");
     }
+    if (platform.label == "." || platform.label == "..") {
+      reader.fail(platform.position, "Platform names cannot be '.' or '..'.",
+                  "Name the platform after its architecture, e.g. 'amd64'.");
+    }
     if (platform.label.find('/') != std::string::npos) {
       reader.fail(platform.position, "Platform names cannot contain the '/' character.",
                   "Name the platform after its architecture, e.g. 'amd64'.");

@@ -223,6 +223,9 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
   // A layer from the cache when its key is known there, else written and remembered.
   const auto reuse_or_write = [&](const std::string& key, const std::string& comment,
                                   const std::function<oci::WrittenLayer()>& write) {
+    if (options.cancelled()) {
+      throw Cancelled();
+    }
     if (!options.layer_cache.empty()) {
       if (auto cached = cached_layer(options.layer_cache, key, image.blobs_dir())) {
         image.add_layer(*cached, comment);
@@ -265,6 +268,9 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
     });
   }
   const auto part_layer = [&](const std::string& part, const std::vector<std::string>& names) {
+    if (options.cancelled()) {
+      throw Cancelled();
+    }
     const auto epoch_of = primed.part_epochs.find(part);
     const std::int64_t mtime =
         std::getenv("SOURCE_DATE_EPOCH") != nullptr || epoch_of == primed.part_epochs.end()
@@ -301,6 +307,9 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
     }
     std::sort(all.begin(), all.end());
     all.erase(std::unique(all.begin(), all.end()), all.end());
+    if (options.cancelled()) {
+      throw Cancelled();
+    }
     oci::LayerWriter layer(image.blobs_dir());
     oci::add_paths(layer.tar(), primed.prime_dir, all, policy);
     image.add_layer(layer.finish(), "Add the primed parts");
@@ -390,7 +399,7 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
   config.labels = labels;
   const auto manifest = image.finish(config, labels, project.version);
   const fs::path target = options.output_dir / file_name;
-  oci::write_layout_archive(image.dir(), target);
+  oci::write_layout_archive(image.dir(), target, options.cancelled);
   return {target, manifest.digest};
 }
 

@@ -21,6 +21,8 @@ struct RockImageOptions {
   /// Layers of unchanged parts are kept here and reused, not tarred and compressed again.
   std::filesystem::path layer_cache;
   std::function<void(const std::string&)> warn = [](const std::string&) {};
+  /// Checked between layers and before the .rock replaces the previous one.
+  std::function<bool()> cancelled = [] { return false; };
 };
 
 struct PackedRock {

@@ -51,7 +51,7 @@ const Platform& chosen_platform(const RockProject& project, const std::string& a
 
 /// SOURCE_DATE_EPOCH, else the newest modification time among the project's files, so
 /// that the same inputs give the same rock whenever they are packed.
-std::int64_t input_epoch(const fs::path& project_dir) {
+std::int64_t input_epoch(const fs::path& project_dir, const fs::path& output_dir) {
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
     return archive::reproducible_mtime();
   }
@@ -60,7 +60,8 @@ std::int64_t input_epoch(const fs::path& project_dir) {
   for (auto it = fs::recursive_directory_iterator(project_dir, error);
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     const auto name = it->path().filename().string();
-    if (name == ".gantry" || name == ".git" || name.ends_with(".rock")) {
+    if (name == ".gantry" || name == ".git" || name.ends_with(".rock") ||
+        name.starts_with(".gantry-rock-") || it->path() == output_dir) {
       it.disable_recursion_pending();
       continue;
     }
@@ -77,6 +78,11 @@ std::int64_t input_epoch(const fs::path& project_dir) {
 v1::StepDescription RockPackStep::describe() const {
   return sdk::Description("rock-pack", "0.1.0",
                           "Pack a rock from rockcraft.yaml, as rockcraft pack does, without LXD")
+      .param({.name = "action",
+              .type = v1::PARAM_TYPE_STRING,
+              .default_value = sdk::string_value("pack"),
+              .help = "pack, or clean to remove the build state (.gantry/rock-pack), as "
+                      "rockcraft clean does."})
       .param({.name = "project",
               .type = v1::PARAM_TYPE_PATH,
               .default_value = sdk::parse_value(v1::PARAM_TYPE_PATH, "."),
@@ -106,6 +112,18 @@ v1::StepDescription RockPackStep::describe() const {
 
 void RockPackStep::run(sdk::Context& context) {
   const fs::path project_dir = resolved(context, context.path("project"));
+  const std::string action = context.string("action");
+  if (action == "clean") {
+    const fs::path state = project_dir / ".gantry" / "rock-pack";
+    const auto removed = fs::remove_all(state);
+    context.info(removed > 0 ? "Removed the build state in " + state.string()
+                             : "There was no build state in " + state.string());
+    return;
+  }
+  if (action != "pack") {
+    throw Error("rock-pack does not know the action '" + action + "'",
+                "Run `gantry rock-pack` to pack, or `gantry rock-pack clean`.");
+  }
   const fs::path file = project_dir / "rockcraft.yaml";
   const auto warn = [&](const std::string& message) { context.warn(message); };
   RockProject project = load_rock_project(file, warn);
@@ -125,6 +143,8 @@ void RockPackStep::run(sdk::Context& context) {
   lifecycle.project_dir = project_dir;
   lifecycle.work_dir = project_dir / ".gantry" / "rock-pack" / platform.label;
   lifecycle.build_for = platform.build_for;
+  lifecycle.output_dir =
+      context.has("output") ? resolved(context, context.path("output")) : project_dir;
   if (context.has("apt-sources")) {
     lifecycle.apt_sources = deb::load_sources_file(resolved(context, context.path("apt-sources")));
   }
@@ -140,6 +160,13 @@ void RockPackStep::run(sdk::Context& context) {
                                                            : project.description;
       if (found != primed.craftctl_values.end()) {
         field = found->second;
+        if (std::string(key) == "version" && !is_valid_version(field)) {
+          throw Error("part '" + project.adopt_info + "' set the version '" + field +
+                          "', which is not a valid version",
+                      "Valid versions consist of upper- and lower-case alphanumeric characters, "
+                      "periods, colons, plus signs, tildes and hyphens, at most 32; they start "
+                      "with a letter or digit.");
+        }
       } else if (field.empty()) {
         throw Error(std::string("Project field '") + key + "' was not set.",
                     std::string("Set it in rockcraft.yaml, or with `craftctl set ") + key +
@@ -159,9 +186,10 @@ void RockPackStep::run(sdk::Context& context) {
     image.pebble = pebble;
   }
   image.single_layer = context.boolean("single-layer");
-  image.epoch = input_epoch(project_dir);
+  image.epoch = input_epoch(project_dir, lifecycle.output_dir);
   image.layer_cache = lifecycle.work_dir / "cache" / "layers";
   image.warn = warn;
+  image.cancelled = [&] { return context.cancelled(); };
   const auto rock = write_rock(project, primed, image);
 
   context.info("Packed " + rock.file.filename().string() + " (" + rock.manifest_digest.str() + ")");

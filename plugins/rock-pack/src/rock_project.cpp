@@ -427,6 +427,10 @@ class ProjectParser {
 }  // namespace
 }  // namespace detail
 
+bool is_valid_version(std::string_view version) {
+  return detail::valid_version(version) && version.size() <= 32;
+}
+
 RockProject parse_rock_project(const std::string& text, const std::filesystem::path& file,
                                const std::function<void(const std::string&)>& warn) {
   YAML::Node root;

@@ -88,6 +88,10 @@ struct ParsedCommand {
 /// unbalanced quotes, a nested group, arguments after the group, or a stray `]`.
 [[nodiscard]] ParsedCommand parse_command(const std::string& text);
 
+/// Whether `version` is one rockcraft accepts (at most 32 characters, craft-application's
+/// pattern): checked again for a version a part sets with `craftctl set version=`.
+[[nodiscard]] bool is_valid_version(std::string_view version);
+
 /// Parses and validates rockcraft.yaml text. Throws gantry::ConfigError at the first
 /// problem, with file:line:column of the offending node, rockcraft's own message (as
 /// craft-application prints it, e.g. "invalid name: Names can only use ASCII lowercase

@@ -227,8 +227,16 @@ void add_tree(archive::TarWriter& tar, const fs::path& root, const TreeEntryPoli
 
 void add_paths(archive::TarWriter& tar, const fs::path& root, const std::vector<std::string>& names,
                const TreeEntryPolicy& policy) {
-  std::map<std::pair<dev_t, ino_t>, std::string> seen;
+  // The first name of each inode, with the owner and mode it was written with: a later
+  // name becomes a hard link only when it would read back the same.
+  std::map<std::pair<dev_t, ino_t>, archive::TarEntry> seen;
   for (const auto& name : names) {
+    const fs::path relative(name);
+    if (name.empty() || relative.is_absolute() ||
+        std::any_of(relative.begin(), relative.end(),
+                    [](const fs::path& c) { return c == ".."; })) {
+      throw OciError("the layer entry '" + name + "' is not a path inside " + root.string());
+    }
     const fs::path path = root / name;
     struct stat status {};
     if (::lstat(path.c_str(), &status) != 0) {
@@ -244,23 +252,23 @@ void add_paths(archive::TarWriter& tar, const fs::path& root, const std::vector<
       entry.link = fs::read_symlink(path).string();
       entry.mode = 0777;
     } else if (S_ISREG(status.st_mode)) {
-      const auto key = std::pair{status.st_dev, status.st_ino};
-      if (status.st_nlink > 1) {
-        if (const auto found = seen.find(key); found != seen.end()) {
-          entry.type = archive::TarEntry::Type::kHardLink;
-          entry.link = found->second;
-        } else {
-          seen[key] = name;
-        }
-      }
-      if (entry.type == archive::TarEntry::Type::kFile) {
-        entry.size = static_cast<std::uint64_t>(status.st_size);
-      }
+      entry.size = static_cast<std::uint64_t>(status.st_size);
     } else {
       continue;  // sockets, fifos, devices: not in an unprivileged tree
     }
     if (policy.adjust) {
       policy.adjust(name, entry);
+    }
+    if (entry.type == archive::TarEntry::Type::kFile && status.st_nlink > 1) {
+      const auto key = std::pair{status.st_dev, status.st_ino};
+      if (const auto found = seen.find(key); found == seen.end()) {
+        seen.emplace(key, entry);
+      } else if (found->second.uid == entry.uid && found->second.gid == entry.gid &&
+                 found->second.mode == entry.mode) {
+        entry.type = archive::TarEntry::Type::kHardLink;
+        entry.link = found->second.name;
+        entry.size = 0;
+      }
     }
     if (entry.type != archive::TarEntry::Type::kFile) {
       tar.add(entry);

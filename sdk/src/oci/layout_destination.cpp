@@ -40,8 +40,8 @@ std::filesystem::path LayoutDestination::blob_file(const Digest& digest) const {
 
 void LayoutDestination::prepare() {
   std::error_code error;
-  const bool empty_dir = std::filesystem::is_directory(target_, error) &&
-                         std::filesystem::is_empty(target_, error);
+  const bool empty_dir =
+      std::filesystem::is_directory(target_, error) && std::filesystem::is_empty(target_, error);
   if (empty_dir || !std::filesystem::exists(std::filesystem::symlink_status(target_, error))) {
     const auto parent = std::filesystem::absolute(target_).parent_path();
     std::filesystem::create_directories(parent, error);
@@ -145,7 +145,13 @@ void ArchiveDestination::commit() {
   write_layout_archive(layout_->dir(), archive_);
 }
 
-void write_layout_archive(const std::filesystem::path& dir, const std::filesystem::path& archive) {
+void write_layout_archive(const std::filesystem::path& dir, const std::filesystem::path& archive,
+                          const std::function<bool()>& cancelled) {
+  const auto check = [&] {
+    if (cancelled && cancelled()) {
+      throw Cancelled();
+    }
+  };
   std::vector<std::string> blobs;
   for (const auto& entry : std::filesystem::directory_iterator(dir / "blobs" / "sha256")) {
     if (!entry.path().filename().string().starts_with(".")) {
@@ -159,11 +165,13 @@ void write_layout_archive(const std::filesystem::path& dir, const std::filesyste
   tar.add_directory("blobs");
   tar.add_directory("blobs/sha256");
   for (const auto& blob : blobs) {
+    check();
     add("blobs/sha256/" + blob);
   }
   add("index.json");
   add("oci-layout");
   tar.finish();
+  check();  // the last moment the previous archive can be kept
   file.commit();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -74,7 +75,9 @@ class ArchiveDestination final : public ImageDestination {
 
 /// Writes the OCI layout at `dir` as a reproducible OCI archive at `archive` (blobs sorted,
 /// then index.json and oci-layout; times from SOURCE_DATE_EPOCH or 0), under a temporary
-/// name renamed into place.
-void write_layout_archive(const std::filesystem::path& dir, const std::filesystem::path& archive);
+/// name renamed into place. Throws gantry::Cancelled, leaving `archive` as it was, once
+/// `cancelled` says so.
+void write_layout_archive(const std::filesystem::path& dir, const std::filesystem::path& archive,
+                          const std::function<bool()>& cancelled = {});
 
 }  // namespace gantry::oci
