@@ -278,6 +278,20 @@ TEST_F(RockPackTest, CraftctlSetsTheVersionAdoptedFromAPart) {
   EXPECT_TRUE(fs::exists(project_ / "hello_2.5_amd64.rock")) << result.out;
 }
 
+TEST_F(RockPackTest, CraftctlIsAProgramThatConcurrentCallersCanUse) {
+  std::string yaml = kRockcraft;
+  yaml +=
+      "      craftctl set a=one\n      craftctl set b=two\n"
+      "      for i in $(seq 20); do\n"
+      "        ( [ \"$(sh -c 'craftctl get a')\" = one ] && [ \"$(craftctl get b)\" = two ] ||"
+      " echo MISMATCH >> \"$CRAFT_PART_INSTALL/mismatch\" ) &\n"
+      "      done\n      wait\n";
+  write_file(project_ / "rockcraft.yaml", yaml);
+  const auto result = pack(project_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_FALSE(fs::exists(project_ / ".gantry/rock-pack/amd64/parts/extra/install/mismatch"));
+}
+
 TEST_F(RockPackTest, AFailingPartShowsItsOutputAndLeavesThePreviousRockIntact) {
   ASSERT_EQ(pack(project_).exit_code, 0);
   const auto before = read_file(project_ / "hello_0.1_amd64.rock");

@@ -444,10 +444,12 @@ class Lifecycle {
         options_.work_dir / "parts" / part.name / ("run-" + std::to_string(++scripts_run_));
     fs::create_directories(channel);
     CraftctlBridge bridge(channel, action, values_);
-    const std::string text = "set -euo pipefail\n" + bridge.preamble() + *script + "\n";
+    const std::string text = "set -euo pipefail\n" + *script + "\n";
+    auto env = environment(part, name);
+    bridge.extend_environment(env);
     std::deque<std::string> tail;
     const auto run = sdk::run_captured(
-        {"/bin/bash", {"bash", "-c", text}, environment(part, name), workdir},
+        {"/bin/bash", {"bash", "-c", text}, sdk::environment_strings(env), workdir},
         [&] { return options_.cancelled(); },
         [&](sdk::OutputStream, std::string_view line) {
           options_.info(":: " + std::string(line));
@@ -476,7 +478,8 @@ class Lifecycle {
     }
   }
 
-  std::vector<std::string> environment(const PartSpec& part, const std::string& step_name) const {
+  std::map<std::string, std::string> environment(const PartSpec& part,
+                                                 const std::string& step_name) const {
     auto env = sdk::environment_map();
     const auto d = dirs(part);
     const fs::path src_work = part.source_subdir.empty() ? d.src : d.src / part.source_subdir;
@@ -502,7 +505,7 @@ class Lifecycle {
     for (const auto& [name, value] : part.build_environment) {
       env[name] = value;
     }
-    return sdk::environment_strings(env);
+    return env;
   }
 
   void pull(const PartSpec& part) {
