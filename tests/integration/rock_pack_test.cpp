@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
+#include "registry_fixture.hpp"
 
 namespace gantry::testing {
 namespace {
@@ -359,6 +360,84 @@ TEST_F(RockPackTest, AnInvalidProjectNamesFileLineAndColumn) {
   EXPECT_NE(result.exit_code, 0);
   EXPECT_NE(result.err.find("rockcraft.yaml:1:7"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("invalid name"), std::string::npos) << result.err;
+}
+
+// An ubuntu@22.04 rock on a base image the test builds with umoci and serves from a
+// loopback registry (as --base-image points a user at a mirror): the base's layers come
+// first and unchanged, its Env stays, files it already has are pruned, and /bin, a symlink
+// in the base, stays one (usrmerge).
+TEST_F(RockPackTest, AnUbuntuRockIsBuiltOnTheBaseImageItIsGiven) {
+  const fs::path base_root = work_.path() / "base-root";
+  write_file(base_root / "usr/bin/base-tool", "#!/bin/sh\n");
+  fs::create_symlink("usr/bin", base_root / "bin");
+  write_file(base_root / "etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
+  write_file(base_root / "etc/group", "root:x:0:\n");
+  write_file(base_root / "etc/shared.conf", "same\n");
+  const fs::path base_layout = work_.path() / "base-layout";
+  for (const auto& argv : std::vector<std::vector<std::string>>{
+           {"umoci", "init", "--layout", base_layout.string()},
+           {"umoci", "new", "--image", base_layout.string() + ":22.04"},
+           {"umoci", "insert", "--image", base_layout.string() + ":22.04", base_root.string(), "/"},
+           {"umoci", "config", "--image", base_layout.string() + ":22.04", "--config.env",
+            "BASEVAR=from-base", "--config.env", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"}}) {
+    const auto made = run_command({.argv = argv});
+    ASSERT_EQ(made.exit_code, 0) << argv[1] << ": " << made.err;
+  }
+  RegistryFixture registry;
+  const std::string base_ref = "docker://" + registry.host() + "/ubuntu:22.04";
+  ASSERT_EQ(run_command({.argv = {"skopeo", "copy", "-q", "--dest-tls-verify=false",
+                                  "oci:" + base_layout.string() + ":22.04", base_ref}})
+                .exit_code,
+            0);
+  std::string yaml = kRockcraft;
+  yaml.replace(yaml.find("base: bare\nbuild-base: ubuntu@24.04\n"), 35, "base: ubuntu@22.04\n");
+  write_file(project_ / "rockcraft.yaml", yaml);
+  write_file(project_ / "files/etc/shared.conf", "same\n");
+  write_file(project_ / "files/bin/app", "#!/bin/sh\necho app\n");
+  const auto result = pack(project_, {"--base-image", base_ref, "--base-tls-verify=false"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const fs::path rock = project_ / "hello_0.1_amd64.rock";
+
+  const auto base_inspect =
+      run_command({.argv = {"skopeo", "inspect", "--tls-verify=false", base_ref}});
+  const auto base_layers = json::parse(base_inspect.out)["Layers"];
+  const auto inspect = skopeo_inspect(rock, false);
+  ASSERT_GE(inspect["Layers"].size(), base_layers.size() + 1);
+  EXPECT_EQ(inspect["Layers"][0], base_layers[0]);
+  EXPECT_NE(inspect["Labels"]["org.opencontainers.image.base.digest"], nullptr);
+  const auto env = skopeo_inspect(rock, true)["config"]["Env"];
+  EXPECT_NE(std::find(env.begin(), env.end(), "BASEVAR=from-base"), env.end()) << env.dump();
+  EXPECT_NE(std::find(env.begin(), env.end(), "GREETING=hello"), env.end());
+  EXPECT_EQ(skopeo_inspect(rock, true)["config"]["Entrypoint"],
+            json::array({"/bin/pebble", "enter"}));
+
+  const fs::path layout = work_.path() / "layout";
+  ASSERT_EQ(run_command({.argv = {"skopeo", "copy", "-q", "oci-archive:" + rock.string(),
+                                  "oci:" + layout.string() + ":0.1"}})
+                .exit_code,
+            0);
+  const fs::path bundle = work_.path() / "bundle";
+  const auto unpacked = run_command(
+      {.argv = {"umoci", "unpack", "--image", layout.string() + ":0.1", bundle.string()}});
+  ASSERT_EQ(unpacked.exit_code, 0) << unpacked.err;
+  const fs::path rootfs = bundle / "rootfs";
+  EXPECT_TRUE(fs::is_symlink(rootfs / "bin")) << "usrmerge kept";
+  EXPECT_EQ(read_file(rootfs / "usr/bin/app"), "#!/bin/sh\necho app\n");
+  EXPECT_TRUE(fs::exists(rootfs / "usr/bin/pebble"));
+  EXPECT_TRUE(fs::exists(rootfs / "usr/bin/base-tool"));
+  const auto passwd = read_file(rootfs / "etc/passwd");
+  EXPECT_NE(passwd.find("root:x:0:0:"), std::string::npos) << passwd;
+  EXPECT_NE(passwd.find("_daemon_:x:584792:"), std::string::npos);
+  // The layer of part 'files' (after the base, Pebble and part 'extra') does not carry
+  // the pruned file.
+  const std::string part_layer = inspect["Layers"][base_layers.size() + 2];
+  const auto listing = run_command(
+      {.argv = {"tar", "-tzf",
+                (layout / "blobs/sha256" / part_layer.substr(part_layer.find(':') + 1)).string()}});
+  ASSERT_EQ(listing.exit_code, 0) << listing.err;
+  EXPECT_EQ(listing.out.find("shared.conf"), std::string::npos) << listing.out;
+  EXPECT_NE(listing.out.find("usr/bin/app"), std::string::npos) << listing.out;
+  EXPECT_EQ(listing.out.find("\nbin/"), std::string::npos) << listing.out;
 }
 
 // The real thing: a bare rock whose content comes from stage-packages of Debian's

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <sstream>
 
+#include "base_image.hpp"
 #include "gantry/archive/atomic_file.hpp"
 #include "gantry/net/digest.hpp"
 #include "gantry/oci/image_writer.hpp"
@@ -100,7 +102,7 @@ std::string pebble_layer_yaml(const RockProject& project) {
 }
 
 std::string metadata_yaml(const RockProject& project, const std::string& build_for,
-                          const std::string& created) {
+                          const std::string& created, const std::string& base_digest) {
   // PyYAML's defaults, as rockcraft dumps it: sorted keys, block style.
   std::map<std::string, std::string> fields{
       {"architecture", build_for},  {"base", project.base},
@@ -109,6 +111,9 @@ std::string metadata_yaml(const RockProject& project, const std::string& build_f
       {"version", project.version}};
   if (project.build_base == "devel") {
     fields["grade"] = "devel";
+  }
+  if (!base_digest.empty()) {
+    fields["base-digest"] = base_digest;
   }
   YAML::Emitter out;
   out << YAML::BeginMap;
@@ -211,12 +216,53 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
   sdk::TemporaryDirectory staging(".gantry-rock-", options.output_dir);
   oci::ImageWriter image(staging.path() / "layout");
   const auto epoch = options.epoch;
+  std::optional<BaseImage> base;
+  if (options.base_image) {
+    base = fetch_base_image(*options.base_image, options.base_options, image.blobs_dir(),
+                            options.cancelled);
+    for (const auto& layer : base->layers) {
+      image.add_layer(layer, "Base image " + options.base_image->str());
+    }
+  }
+  const auto rerooted = [&](const std::string& name) { return base ? base->rerooted(name) : name; };
   const auto adjust = [&](const std::string& name, archive::TarEntry& entry) {
     if (const auto found = primed.ownership.find(name); found != primed.ownership.end()) {
       entry.uid = found->second.uid.value_or(entry.uid);
       entry.gid = found->second.gid.value_or(entry.gid);
       entry.mode = found->second.mode.value_or(entry.mode);
     }
+    entry.name = rerooted(name);
+  };
+  // A primed file the base already has, with the same content, owner and mode, is left
+  // out (rockcraft's pruning); a top-level directory the base has as a symlink gets no
+  // entry of its own (usrmerge).
+  const auto layer_names = [&](const std::vector<std::string>& names) {
+    if (!base) {
+      return names;
+    }
+    std::vector<std::string> kept;
+    for (const auto& name : names) {
+      const std::string target = base->rerooted(name);
+      if (target.empty()) {
+        continue;
+      }
+      const auto in_base = base->files.find(target);
+      const fs::path path = primed.prime_dir / name;
+      struct stat status {};
+      if (in_base != base->files.end() && in_base->second.kind == BaseEntry::Kind::kFile &&
+          ::lstat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode) &&
+          static_cast<std::uint64_t>(status.st_size) == in_base->second.size) {
+        archive::TarEntry entry{.name = name, .mode = status.st_mode & 07777U};
+        adjust(name, entry);
+        if (entry.mode == in_base->second.mode && entry.uid == in_base->second.uid &&
+            entry.gid == in_base->second.gid &&
+            net::sha256_of(read_text(path)).hex() == in_base->second.sha256) {
+          continue;
+        }
+      }
+      kept.push_back(name);
+    }
+    return kept;
   };
   const oci::TreeEntryPolicy policy{.mtime = epoch, .adjust = adjust};
 
@@ -262,10 +308,18 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
                        std::to_string(status.st_mtim.tv_nsec) + " " +
                        std::to_string(status.st_ino) + " " + std::to_string(mtime))
             .hex();
-    reuse_or_write(key, "Add Pebble from " + options.pebble.filename().string(), [&] {
-      return memory_layer(image.blobs_dir(), {{path, 0755, read_text(options.pebble)}}, dirs,
-                          mtime);
-    });
+    std::vector<std::pair<std::string, std::uint32_t>> placed_dirs;
+    for (const auto& [name, mode] : dirs) {
+      if (const auto placed = rerooted(name); !placed.empty()) {
+        placed_dirs.emplace_back(placed, mode);
+      }
+    }
+    reuse_or_write(key + (base ? base->manifest_digest.str() : ""),
+                   "Add Pebble from " + options.pebble.filename().string(), [&] {
+                     return memory_layer(image.blobs_dir(),
+                                         {{rerooted(path), 0755, read_text(options.pebble)}},
+                                         placed_dirs, mtime);
+                   });
   }
   const auto part_layer = [&](const std::string& part, const std::vector<std::string>& names) {
     if (options.cancelled()) {
@@ -278,7 +332,7 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
             : epoch_of->second;
     const auto write = [&] {
       oci::LayerWriter layer(image.blobs_dir());
-      oci::add_paths(layer.tar(), primed.prime_dir, names,
+      oci::add_paths(layer.tar(), primed.prime_dir, layer_names(names),
                      {.mtime = mtime, .adjust = policy.adjust});
       return layer.finish();
     };
@@ -288,7 +342,8 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
       return;
     }
     std::string text = "gantry-rock-layer 1\n" + key_of->second + "\n" + std::to_string(mtime) +
-                       "\n" + primed.prime_definition;
+                       "\n" + (base ? base->manifest_digest.str() : "bare") + "\n" +
+                       primed.prime_definition;
     for (const auto& name : names) {
       text += name;
       if (const auto found = primed.ownership.find(name); found != primed.ownership.end()) {
@@ -311,7 +366,7 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
       throw Cancelled();
     }
     oci::LayerWriter layer(image.blobs_dir());
-    oci::add_paths(layer.tar(), primed.prime_dir, all, policy);
+    oci::add_paths(layer.tar(), primed.prime_dir, layer_names(all), policy);
     image.add_layer(layer.finish(), "Add the primed parts");
   } else {
     for (const auto& [part, names] : primed.parts) {
@@ -327,6 +382,10 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
     const auto from_prime = [&](const std::string& name) {
       const fs::path file = primed.prime_dir / name;
       std::string text = fs::is_regular_file(file) ? read_text(file) : std::string();
+      if (!fs::is_regular_file(file) && base) {
+        const auto found = base->account_files.find(name);
+        text = found == base->account_files.end() ? std::string() : found->second;
+      }
       if (!text.empty() && !text.ends_with('\n')) {
         text += '\n';
       }
@@ -337,7 +396,8 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
          from_prime("etc/passwd") +
              "_daemon_:x:584792:584792::/var/lib/pebble/default:/usr/bin/false\n"},
         {"etc/group", 0644, from_prime("etc/group") + "_daemon_:x:584792:\n"}};
-    if (fs::is_regular_file(primed.prime_dir / "etc/shadow")) {
+    if (fs::is_regular_file(primed.prime_dir / "etc/shadow") ||
+        (base && base->account_files.contains("etc/shadow"))) {
       files.push_back(
           {"etc/shadow", 0640,
            from_prime("etc/shadow") + "_daemon_:!:" + std::to_string(epoch / 86400) + "::::::\n"});
@@ -363,7 +423,8 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
   const std::string created = rfc3339(epoch);
   image.add_layer(memory_layer(image.blobs_dir(),
                                {{".rock/metadata.yaml", 0644,
-                                 metadata_yaml(project, options.build_for, created)}},
+                                 metadata_yaml(project, options.build_for, created,
+                                               base ? base->manifest_digest.str() : "")}},
                                {{".rock", 0755}}, epoch),
                   "Add rock control metadata");
 
@@ -384,9 +445,18 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
   }
   if (project.base == "bare") {
     config.env.push_back(std::string("PATH=") + kBarePath);
+  } else if (base) {
+    config.env = base->env;  // Ubuntu-based rocks keep the base's Env
   }
   for (const auto& [name, value] : project.environment) {
-    config.env.push_back(name + "=" + value);
+    const auto same = std::find_if(config.env.begin(), config.env.end(), [&](const auto& entry) {
+      return entry.starts_with(name + "=");
+    });
+    if (same != config.env.end()) {
+      *same = name + "=" + value;
+    } else {
+      config.env.push_back(name + "=" + value);
+    }
   }
   std::map<std::string, std::string> labels{
       {"org.opencontainers.image.version", project.version},
@@ -395,6 +465,9 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
       {"org.opencontainers.image.description", project.summary + "\n\n" + project.description}};
   if (!project.license.empty()) {
     labels["org.opencontainers.image.licenses"] = project.license;
+  }
+  if (base) {
+    labels["org.opencontainers.image.base.digest"] = base->manifest_digest.hex();
   }
   config.labels = labels;
   const auto manifest = image.finish(config, labels, project.version);

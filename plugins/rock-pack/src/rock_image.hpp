@@ -2,9 +2,12 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "gantry/oci/image_location.hpp"
 #include "gantry/oci/manifest.hpp"
+#include "gantry/oci/registry_client.hpp"
 #include "parts_lifecycle.hpp"
 #include "rock_project.hpp"
 
@@ -21,6 +24,9 @@ struct RockImageOptions {
   /// Layers of unchanged parts are kept here and reused, not tarred and compressed again.
   std::filesystem::path layer_cache;
   std::function<void(const std::string&)> warn = [](const std::string&) {};
+  /// The image a non-bare rock is built on, and how to reach it.
+  std::optional<oci::ImageLocation> base_image;
+  oci::RegistryClient::Options base_options{};
   /// Checked between layers and before the .rock replaces the previous one.
   std::function<bool()> cancelled = [] { return false; };
 };

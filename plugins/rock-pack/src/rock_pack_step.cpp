@@ -6,6 +6,8 @@
 
 #include "gantry/archive/tar_writer.hpp"
 #include "gantry/deb/apt_source.hpp"
+#include "gantry/oci/credentials.hpp"
+#include "gantry/oci/image_location.hpp"
 #include "gantry/sdk/description.hpp"
 #include "gantry/sdk/error.hpp"
 #include "gantry/sdk/value.hpp"
@@ -99,6 +101,17 @@ v1::StepDescription RockPackStep::describe() const {
       .param({.name = "apt-sources",
               .type = v1::PARAM_TYPE_PATH,
               .help = "An apt sources file for stage-packages (default: this machine's)."})
+      .param({.name = "base-image",
+              .type = v1::PARAM_TYPE_STRING,
+              .help = "The image an ubuntu@ base comes from, as skopeo names images "
+                      "(docker://HOST/REPO:TAG, oci:DIR:TAG, oci-archive:FILE:TAG); default: "
+                      "docker://public.ecr.aws/ubuntu/ubuntu:VERSION, as rockcraft uses. Give "
+                      "a mirror or a local copy to work offline."})
+      .param({.name = "base-tls-verify",
+              .type = v1::PARAM_TYPE_BOOL,
+              .default_value = sdk::bool_value(true),
+              .help = "Verify the base image registry's certificate (false also allows "
+                      "plain http)."})
       .param({.name = "single-layer",
               .type = v1::PARAM_TYPE_BOOL,
               .default_value = sdk::bool_value(false),
@@ -131,11 +144,6 @@ void RockPackStep::run(sdk::Context& context) {
     throw Error("rockcraft.yaml uses the extension '" + project.extensions.front() +
                     "', which gantry rock-pack does not expand yet",
                 "Write its parts and services out in rockcraft.yaml for now.");
-  }
-  if (project.base != "bare") {
-    throw Error("rockcraft.yaml has base '" + project.base +
-                    "'; gantry rock-pack builds bare rocks only for now",
-                "Use base: bare with a build-base, and stage what the rock needs.");
   }
   const Platform& platform = chosen_platform(
       project, context.has("platform") ? context.string("platform") : std::string());
@@ -186,6 +194,18 @@ void RockPackStep::run(sdk::Context& context) {
     image.pebble = pebble;
   }
   image.single_layer = context.boolean("single-layer");
+  if (project.base != "bare") {
+    const std::string release = project.base.substr(project.base.find('@') + 1);
+    const std::string reference = context.has("base-image")
+                                      ? context.string("base-image")
+                                      : "docker://public.ecr.aws/ubuntu/ubuntu:" + release;
+    image.base_image = oci::ImageLocation::parse(reference);
+    image.base_options.tls_verify = context.boolean("base-tls-verify");
+    image.base_options.cancelled = [&] { return context.cancelled(); };
+    if (image.base_image->transport == oci::ImageLocation::Transport::kRegistry) {
+      image.base_options.credentials = oci::find_credentials(image.base_image->reference.registry);
+    }
+  }
   image.epoch = input_epoch(project_dir, lifecycle.output_dir);
   image.layer_cache = lifecycle.work_dir / "cache" / "layers";
   image.warn = warn;
