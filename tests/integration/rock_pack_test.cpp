@@ -269,6 +269,60 @@ parts:
   EXPECT_FALSE(fs::exists(work_.path() / "bundle/rootfs/rockcraft.yaml"));
 }
 
+// The python plugin with pip from Debian, fed by wheels the test builds into a local
+// find-links folder (PyPI is not reachable here, and a build must not need it).
+TEST_F(RockPackTest, ThePythonPluginInstallsWheelsForTheRocksPython) {
+  const fs::path wheels = work_.path() / "wheels";
+  fs::create_directories(wheels);
+  const auto built = run_command(
+      {.argv = {"/usr/bin/python3", "-c",
+                "import sys, zipfile, hashlib, base64\n"
+                "name = sys.argv[1] + '/gantry_hello-1.0-py3-none-any.whl'\n"
+                "files = {'gantry_hello/__init__.py': b'GREETING = \"hi\"\\n',\n"
+                "  'gantry_hello-1.0.dist-info/METADATA': b'Metadata-Version: 2.1\\nName: "
+                "gantry-hello\\nVersion: 1.0\\n',\n"
+                "  'gantry_hello-1.0.dist-info/WHEEL': b'Wheel-Version: 1.0\\nGenerator: test"
+                "\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n'}\n"
+                "record = ''\n"
+                "with zipfile.ZipFile(name, 'w') as z:\n"
+                "  for path, data in files.items():\n"
+                "    z.writestr(path, data)\n"
+                "    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=')"
+                ".decode()\n"
+                "    record += f'{path},sha256={digest},{len(data)}\\n'\n"
+                "  record += 'gantry_hello-1.0.dist-info/RECORD,,\\n'\n"
+                "  z.writestr('gantry_hello-1.0.dist-info/RECORD', record)\n",
+                wheels.string()}});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  std::string yaml = kRockcraft;
+  yaml +=
+      "  deps:\n    plugin: python\n    source: files\n"
+      "    python-packages: [gantry-hello]\n";
+  write_file(project_ / "rockcraft.yaml", yaml);
+  const auto result =
+      run_command({.argv = {kGantry, "--output=plain", "rock-pack", "--project", project_.string(),
+                            "--pebble", pebble_.string()},
+                   .env = {{"PIP_FIND_LINKS", wheels.string()}, {"PIP_NO_INDEX", "1"}},
+                   .unset_env = {"GANTRY_PLUGIN_PATH", "SOURCE_DATE_EPOCH", "PIP_INDEX_URL"},
+                   .cwd = work_.path()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("for Python 3.12 with pip"), std::string::npos) << result.err;
+  const fs::path layout = work_.path() / "layout";
+  ASSERT_EQ(run_command({.argv = {"skopeo", "copy", "-q",
+                                  "oci-archive:" + (project_ / "hello_0.1_amd64.rock").string(),
+                                  "oci:" + layout.string() + ":0.1"}})
+                .exit_code,
+            0);
+  ASSERT_EQ(run_command({.argv = {"umoci", "unpack", "--image", layout.string() + ":0.1",
+                                  (work_.path() / "bundle").string()}})
+                .exit_code,
+            0);
+  EXPECT_EQ(
+      read_file(work_.path() /
+                "bundle/rootfs/usr/local/lib/python3.12/dist-packages/gantry_hello/__init__.py"),
+      "GREETING = \"hi\"\n");
+}
+
 TEST_F(RockPackTest, CraftctlSetsTheVersionAdoptedFromAPart) {
   std::string yaml = kRockcraft;
   yaml.replace(yaml.find("version: \"0.1\"\n"), 15, "adopt-info: extra\n");

@@ -22,6 +22,7 @@
 #include "gantry/sdk/child_process.hpp"
 #include "gantry/sdk/error.hpp"
 #include "part_key.hpp"
+#include "python_install.hpp"
 
 namespace gantry::rock_pack {
 namespace {
@@ -385,6 +386,11 @@ class Lifecycle {
                                    archive::AtomicFile::Durability::kUnsynced);
   }
 
+  /// The Ubuntu release the rock's binaries are built for: build-base, else base.
+  [[nodiscard]] std::string build_base() const {
+    return project_.build_base.empty() ? project_.base : project_.build_base;
+  }
+
   /// Whether nothing will write into the part's files in place: a nil or dump part with
   /// no scripts at all, whose files may then be hard links to the project's own (as
   /// craft-parts links local sources); anything that runs commands gets copies.
@@ -569,17 +575,24 @@ class Lifecycle {
 
   void run_tool(const PartSpec& part, const std::vector<std::string>& argv,
                 const fs::path& workdir) const {
-    const auto env = sdk::environment_map();
+    const auto env = environment(part, "BUILD");
     const auto path = env.contains("PATH") ? env.at("PATH") : "/usr/bin:/bin";
     const auto executable = sdk::resolve_executable(argv.front(), path, workdir);
     const auto run = sdk::run_captured({executable, argv, sdk::environment_strings(env), workdir},
                                        [&] { return options_.cancelled(); });
     check_cancelled();
     if (run.status.exit_code != 0) {
+      std::string command;
+      for (std::size_t i = 0; i < std::min<std::size_t>(argv.size(), 4); ++i) {
+        command += (i == 0 ? "" : " ") + argv[i];
+      }
+      const std::string output =
+          run.err.size() > 2000 ? run.err.substr(run.err.size() - 2000) : run.err;
       part_failed(part,
-                  "failed: `" + argv.front() + " " + argv[1] + "` exited with " +
-                      std::to_string(run.status.exit_code) + ": " + run.err.substr(0, 2000),
-                  "Check the part's source settings.");
+                  "failed: `" + command + " ...` exited with " +
+                      std::to_string(run.status.exit_code) + ": " + output,
+                  "Check the part's settings (source, python-packages, PIP_INDEX_URL / "
+                  "PIP_FIND_LINKS for a mirror or wheels of your own).");
     }
   }
 
@@ -640,9 +653,26 @@ class Lifecycle {
            [] {});
       return;
     }
+    if (part.plugin == "python") {
+      if (part.python_packages.empty() && part.python_requirements.empty()) {
+        return;
+      }
+      PythonInstall install;
+      install.packages = part.python_packages;
+      for (const auto& requirements : part.python_requirements) {
+        install.requirements.push_back(work / requirements);
+      }
+      install.python_version = rock_python_version({d.install, stage_dir()}, build_base());
+      install.build_for = options_.build_for;
+      install.glibc_minor = base_glibc_minor(build_base());
+      options_.info(part.name + ": installing Python packages for Python " +
+                    install.python_version + " with pip");
+      run_tool(part, pip_command(install, d.install), work);
+      return;
+    }
     part_failed(part,
                 "uses the '" + part.plugin + "' plugin, which gantry rock-pack does not run yet",
-                "Use nil, dump or make, or an override-build script.");
+                "Use nil, dump, make or python, or an override-build script.");
   }
 
   void organize(const PartSpec& part) {
