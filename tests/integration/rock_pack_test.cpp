@@ -323,6 +323,28 @@ TEST_F(RockPackTest, ThePythonPluginInstallsWheelsForTheRocksPython) {
       "GREETING = \"hi\"\n");
 }
 
+TEST_F(RockPackTest, AnEditThatKeepsTheModificationTimeIsStillSeen) {
+  ASSERT_EQ(pack(project_).exit_code, 0);
+  const fs::path data = project_ / "files/srv/data.txt";
+  const auto mtime = fs::last_write_time(data);
+  write_file(data, "DATA\n");
+  fs::last_write_time(data, mtime);
+  const auto result = pack(project_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("Building files"), std::string::npos) << result.err;
+  const fs::path layout = work_.path() / "layout";
+  ASSERT_EQ(run_command({.argv = {"skopeo", "copy", "-q",
+                                  "oci-archive:" + (project_ / "hello_0.1_amd64.rock").string(),
+                                  "oci:" + layout.string() + ":0.1"}})
+                .exit_code,
+            0);
+  ASSERT_EQ(run_command({.argv = {"umoci", "unpack", "--image", layout.string() + ":0.1",
+                                  (work_.path() / "bundle").string()}})
+                .exit_code,
+            0);
+  EXPECT_EQ(read_file(work_.path() / "bundle/rootfs/srv/data.txt"), "DATA\n");
+}
+
 TEST_F(RockPackTest, CraftctlSetsTheVersionAdoptedFromAPart) {
   std::string yaml = kRockcraft;
   yaml.replace(yaml.find("version: \"0.1\"\n"), 15, "adopt-info: extra\n");

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include "gantry/net/digest.hpp"
 
@@ -12,7 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bump when what a cached install directory holds changes meaning.
-constexpr const char* kFormat = "gantry-rock-part 1";
+constexpr const char* kFormat = "gantry-rock-part 2";
 
 void add(std::string& text, const std::string& name, const std::string& value) {
   text += name + "=" + std::to_string(value.size()) + ":" + value + "\n";
@@ -34,7 +36,16 @@ void add(std::string& text, const std::string& name,
   }
 }
 
-/// Adds every entry of the local source: path, kind, mode, size, mtime (nanoseconds).
+constexpr off_t kHashedFileLimit = 256 * 1024;
+
+std::string file_digest(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return net::sha256_of(content).hex();
+}
+
+/// Adds every entry of the local source: path, kind, mode, size, mtime (nanoseconds),
+/// and the content of small files and link targets.
 std::int64_t add_tree_state(std::string& text, const fs::path& root, const fs::path& skip) {
   std::vector<std::string> lines;
   std::int64_t newest = 0;
@@ -53,9 +64,18 @@ std::int64_t add_tree_state(std::string& text, const fs::path& root, const fs::p
     if (::lstat(it->path().c_str(), &status) != 0) {
       continue;
     }
-    lines.push_back(name + " " + std::to_string(status.st_mode) + " " +
-                    std::to_string(status.st_size) + " " + std::to_string(status.st_mtim.tv_sec) +
-                    "." + std::to_string(status.st_mtim.tv_nsec));
+    std::string line =
+        name + " " + std::to_string(status.st_mode) + " " + std::to_string(status.st_size) + " " +
+        std::to_string(status.st_mtim.tv_sec) + "." + std::to_string(status.st_mtim.tv_nsec);
+    // Small files (source code, the usual edit) by content too: an editor or a checkout
+    // that keeps the modification time still changes the key. Large ones by size and
+    // time alone, so that a big tree is not read on every pack.
+    if (S_ISREG(status.st_mode) && status.st_size <= kHashedFileLimit) {
+      line += " " + file_digest(it->path());
+    } else if (S_ISLNK(status.st_mode)) {
+      line += " -> " + fs::read_symlink(it->path(), error).string();
+    }
+    lines.push_back(line);
     if (!S_ISDIR(status.st_mode)) {
       newest = std::max<std::int64_t>(newest, status.st_mtim.tv_sec);
     }

@@ -12,7 +12,8 @@ namespace gantry::rock_pack {
 
 /// What a part's build depends on, as a digest: its definition, the project fields its
 /// scripts can read, the architecture and apt sources, the state of its local source
-/// (every path, kind, mode, size and modification time) and the keys of the parts it
+/// (every path, kind, mode, size and modification time, and the content of files up to
+/// 256 KiB and of links) and the keys of the parts it
 /// comes after. Two packs with the same key build the same install directory, so the
 /// second can reuse the first's. A git source is never reused.
 struct PartKey {
