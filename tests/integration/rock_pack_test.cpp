@@ -514,6 +514,15 @@ TEST_F(RockPackTest, AnUbuntuRockIsBuiltOnTheBaseImageItIsGiven) {
   EXPECT_EQ(listing.out.find("shared.conf"), std::string::npos) << listing.out;
   EXPECT_NE(listing.out.find("usr/bin/app"), std::string::npos) << listing.out;
   EXPECT_EQ(listing.out.find("\nbin/"), std::string::npos) << listing.out;
+
+  // Again, with the base taken from the cache (only its manifest is asked for): the same
+  // bytes.
+  ASSERT_TRUE(fs::exists(project_ / ".gantry/rock-pack/amd64/cache/base"));
+  const auto first = read_file(rock);
+  fs::remove_all(project_ / ".gantry/rock-pack/amd64/primed.json");
+  const auto again = pack(project_, {"--base-image", base_ref, "--base-tls-verify=false"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(read_file(rock), first);
 }
 
 // The real thing: a bare rock whose content comes from stage-packages of Debian's

@@ -4,9 +4,12 @@
 #include <archive_entry.h>
 
 #include <array>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
+#include "gantry/archive/atomic_file.hpp"
 #include "gantry/net/digest.hpp"
 #include "gantry/oci/blob_reader.hpp"
 #include "gantry/oci/image_source.hpp"
@@ -147,11 +150,104 @@ std::string BaseImage::rerooted(const std::string& name) const {
   return target + name.substr(slash);
 }
 
+namespace {
+
+nlohmann::json to_json(const BaseImage& base) {
+  nlohmann::json files = nlohmann::json::object();
+  for (const auto& [path, entry] : base.files) {
+    files[path] = {static_cast<int>(entry.kind),
+                   entry.mode,
+                   entry.uid,
+                   entry.gid,
+                   entry.size,
+                   entry.sha256,
+                   entry.link};
+  }
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& layer : base.layers) {
+    layers.push_back({layer.descriptor.media_type, layer.descriptor.digest.str(),
+                      layer.descriptor.size, layer.diff_id.str()});
+  }
+  return {
+      {"layers", layers}, {"env", base.env}, {"files", files}, {"accounts", base.account_files}};
+}
+
+/// The base cached for `digest`, its blobs linked into `blobs_dir`; nullopt when the cache
+/// does not hold it whole.
+std::optional<BaseImage> cached_base(const fs::path& cache, const oci::Digest& digest,
+                                     const fs::path& blobs_dir) {
+  std::ifstream in(cache / (digest.hex() + ".json"));
+  if (!in) {
+    return std::nullopt;
+  }
+  try {
+    const auto json = nlohmann::json::parse(in);
+    BaseImage base;
+    base.manifest_digest = digest;
+    base.env = json.at("env").get<std::vector<std::string>>();
+    base.account_files = json.at("accounts").get<std::map<std::string, std::string>>();
+    for (const auto& [path, entry] : json.at("files").items()) {
+      base.files[path] = {static_cast<BaseEntry::Kind>(entry.at(0).get<int>()),
+                          entry.at(1).get<std::uint32_t>(),
+                          entry.at(2).get<std::uint32_t>(),
+                          entry.at(3).get<std::uint32_t>(),
+                          entry.at(4).get<std::uint64_t>(),
+                          entry.at(5).get<std::string>(),
+                          entry.at(6).get<std::string>()};
+    }
+    for (const auto& layer : json.at("layers")) {
+      oci::WrittenLayer written;
+      written.descriptor.media_type = layer.at(0).get<std::string>();
+      written.descriptor.digest = oci::Digest::parse(layer.at(1).get<std::string>());
+      written.descriptor.size = layer.at(2).get<std::int64_t>();
+      written.diff_id = oci::Digest::parse(layer.at(3).get<std::string>());
+      const fs::path blob = cache / "blobs" / written.descriptor.digest.hex();
+      std::error_code error;
+      if (fs::file_size(blob, error) != static_cast<std::uintmax_t>(written.descriptor.size) ||
+          error) {
+        return std::nullopt;
+      }
+      fs::create_hard_link(blob, blobs_dir / written.descriptor.digest.hex(), error);
+      if (error) {
+        fs::copy_file(blob, blobs_dir / written.descriptor.digest.hex(),
+                      fs::copy_options::overwrite_existing);
+      }
+      base.layers.push_back(written);
+    }
+    return base;
+  } catch (const std::exception&) {
+    return std::nullopt;  // a damaged entry is fetched again
+  }
+}
+
+void remember_base(const fs::path& cache, const BaseImage& base, const fs::path& blobs_dir) {
+  std::error_code error;
+  fs::create_directories(cache / "blobs", error);
+  for (const auto& layer : base.layers) {
+    const fs::path kept = cache / "blobs" / layer.descriptor.digest.hex();
+    if (!fs::exists(kept)) {
+      fs::create_hard_link(blobs_dir / layer.descriptor.digest.hex(), kept, error);
+      if (error) {
+        return;
+      }
+    }
+  }
+  archive::write_file_atomically(cache / (base.manifest_digest.hex() + ".json"),
+                                 to_json(base).dump(), archive::AtomicFile::Durability::kUnsynced);
+}
+
+}  // namespace
+
 BaseImage fetch_base_image(const oci::ImageLocation& location,
                            const oci::RegistryClient::Options& options, const fs::path& blobs_dir,
-                           const std::function<bool()>& cancelled) {
+                           const std::function<bool()>& cancelled, const fs::path& cache) {
   const auto source = oci::open_source(location, options);
   const std::string what = "the base image " + location.str();
+  if (!cache.empty()) {
+    if (auto cached = cached_base(cache, source->manifest_descriptor().digest, blobs_dir)) {
+      return *cached;
+    }
+  }
   BaseImage base;
   base.manifest_digest = source->manifest_descriptor().digest;
   const auto& manifest = source->manifest();
@@ -185,6 +281,9 @@ BaseImage fetch_base_image(const oci::ImageLocation& location,
     oci::save_blob(reader, blob);
     index_layer(blob, base, what);
     base.layers.push_back({layer, oci::Digest::parse(diff_ids[i])});
+  }
+  if (!cache.empty()) {
+    remember_base(cache, base, blobs_dir);
   }
   return base;
 }

@@ -42,13 +42,16 @@ struct BaseImage {
   [[nodiscard]] std::string rerooted(const std::string& name) const;
 };
 
-/// Fetches `location` (docker://, oci:, oci-archive:) for `architecture` (Go's name):
-/// every layer is verified against its digest while it is saved into `blobs_dir`, then
-/// read to index the root filesystem (whiteouts applied). Throws gantry::Error naming
-/// the image, and gantry::Cancelled when `cancelled` says so.
+/// Fetches `location` (docker://, oci:, oci-archive:): every layer is verified against
+/// its digest while it is saved into `blobs_dir`, then read to index the root filesystem
+/// (whiteouts applied). With `cache`, an image whose manifest digest was fetched before
+/// is taken from there (only its manifest is asked for again), and a new one is kept
+/// there. Throws gantry::Error naming the image, and gantry::Cancelled when `cancelled`
+/// says so.
 BaseImage fetch_base_image(const oci::ImageLocation& location,
                            const oci::RegistryClient::Options& options,
                            const std::filesystem::path& blobs_dir,
-                           const std::function<bool()>& cancelled);
+                           const std::function<bool()>& cancelled,
+                           const std::filesystem::path& cache = {});
 
 }  // namespace gantry::rock_pack

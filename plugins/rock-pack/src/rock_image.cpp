@@ -219,7 +219,7 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
   std::optional<BaseImage> base;
   if (options.base_image) {
     base = fetch_base_image(*options.base_image, options.base_options, image.blobs_dir(),
-                            options.cancelled);
+                            options.cancelled, options.base_cache);
     for (const auto& layer : base->layers) {
       image.add_layer(layer, "Base image " + options.base_image->str());
     }

@@ -27,6 +27,7 @@ struct RockImageOptions {
   /// The image a non-bare rock is built on, and how to reach it.
   std::optional<oci::ImageLocation> base_image;
   oci::RegistryClient::Options base_options{};
+  std::filesystem::path base_cache;  ///< base images fetched before, by manifest digest
   /// Checked between layers and before the .rock replaces the previous one.
   std::function<bool()> cancelled = [] { return false; };
 };

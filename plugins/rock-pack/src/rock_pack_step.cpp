@@ -208,6 +208,7 @@ void RockPackStep::run(sdk::Context& context) {
   }
   image.epoch = input_epoch(project_dir, lifecycle.output_dir);
   image.layer_cache = lifecycle.work_dir / "cache" / "layers";
+  image.base_cache = lifecycle.work_dir / "cache" / "base";
   image.warn = warn;
   image.cancelled = [&] { return context.cancelled(); };
   const auto rock = write_rock(project, primed, image);
