@@ -125,9 +125,8 @@ TEST_F(HostileNetworkTest, AChallengeFromAnotherOriginNeverGetsTheLogin) {
                     {"action", "status"},
                     {"status", 401},
                     {"headers",
-                     {{"WWW-Authenticate",
-                       "Bearer realm=\"http://127.0.0.1:" + std::to_string(realm.port()) +
-                           "/token\""}}}}}));
+                     {{"WWW-Authenticate", "Bearer realm=\"http://127.0.0.1:" +
+                                               std::to_string(realm.port()) + "/token\""}}}}}));
   FaultProxy front(registry.host(), json::array({{{"match", "GET /v2/app/blobs/"},
                                                   {"every", true},
                                                   {"action", "redirect"},
@@ -148,8 +147,8 @@ TEST_F(HostileNetworkTest, CredentialsInAnAptSourceNeverReachMessagesOrTheRunLog
     packages.replace(packages.find("Package: app"), 12, "Package: ../x");
   });
   const std::string uri = repo.serve();
-  const std::string with_login = "http://alice:" + std::string(kSecret) + "@" +
-                                 uri.substr(std::string("http://").size());
+  const std::string with_login =
+      "http://alice:" + std::string(kSecret) + "@" + uri.substr(std::string("http://").size());
   write_file(work_.path() / "sources.list", repo.sources_line(with_login));
   const auto result =
       gantry({"deb-stage", "--sources", "sources.list", "--packages", "app", "--into",
@@ -341,10 +340,10 @@ TEST_F(HostileNetworkTest, ACtrlCStopsAHangingSignatureCheck) {
   write_file(bin / "gpgv", "#!/bin/sh\ntouch '" + marker.string() + "'\nexec sleep 60\n");
   fs::permissions(bin / "gpgv", fs::perms(0755));
   write_file(work_.path() / "sources.list", repo.sources_line(repo.file_uri()));
-  auto stage = start_gantry({"deb-stage", "--sources", "sources.list", "--packages", "app",
-                             "--into", (work_.path() / "into").string(), "--cache-dir",
-                             (work_.path() / "cache").string()},
-                            {{"PATH", bin.string() + ":/usr/bin:/bin"}});
+  auto stage = start_gantry(
+      {"deb-stage", "--sources", "sources.list", "--packages", "app", "--into",
+       (work_.path() / "into").string(), "--cache-dir", (work_.path() / "cache").string()},
+      {{"PATH", bin.string() + ":/usr/bin:/bin"}});
   for (int i = 0; i < 100 && !fs::exists(marker); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

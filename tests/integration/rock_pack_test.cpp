@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
+#include "podman_fixture.hpp"
 #include "registry_fixture.hpp"
 
 namespace gantry::testing {
@@ -88,6 +89,21 @@ class RockPackTest : public ::testing::Test {
     return result.exit_code == 0 ? json::parse(result.out) : json();
   }
 
+  /// Copies `rock` into work/layout with skopeo and unpacks it with umoci (which checks
+  /// every diff_id) into work/bundle; the root filesystem.
+  fs::path unpack(const fs::path& rock, const std::string& tag) {
+    const fs::path layout = work_.path() / "layout";
+    const auto copied =
+        run_command({.argv = {"skopeo", "copy", "-q", "oci-archive:" + rock.string(),
+                              "oci:" + layout.string() + ":" + tag}});
+    EXPECT_EQ(copied.exit_code, 0) << copied.err;
+    const fs::path bundle = work_.path() / "bundle";
+    const auto unpacked = run_command(
+        {.argv = {"umoci", "unpack", "--image", layout.string() + ":" + tag, bundle.string()}});
+    EXPECT_EQ(unpacked.exit_code, 0) << unpacked.err;
+    return bundle / "rootfs";
+  }
+
   sdk::TemporaryDirectory work_{"gantry-rock-pack-test-"};
   fs::path project_ = work_.path() / "project";
   fs::path pebble_ = work_.path() / "pebble";
@@ -117,16 +133,7 @@ TEST_F(RockPackTest, APackedBareRockReadsBackWithSkopeoAndUmoci) {
             env.end());
   EXPECT_NE(std::find(env.begin(), env.end(), "GREETING=hello"), env.end());
 
-  const fs::path layout = work_.path() / "layout";
-  ASSERT_EQ(run_command({.argv = {"skopeo", "copy", "-q", "oci-archive:" + rock.string(),
-                                  "oci:" + layout.string() + ":0.1"}})
-                .exit_code,
-            0);
-  const fs::path bundle = work_.path() / "bundle";
-  const auto unpacked = run_command(
-      {.argv = {"umoci", "unpack", "--image", layout.string() + ":0.1", bundle.string()}});
-  ASSERT_EQ(unpacked.exit_code, 0) << unpacked.err;
-  const fs::path rootfs = bundle / "rootfs";
+  const fs::path rootfs = unpack(rock, "0.1");
   EXPECT_EQ(read_file(rootfs / "usr/bin/hello"), "#!/bin/sh\necho hello\n");
   EXPECT_EQ(fs::status(rootfs / "usr/bin/hello").permissions(), fs::perms(0755));
   EXPECT_EQ(read_file(rootfs / "usr/share/extra/note"), "built for amd64 by extra\n");
@@ -255,16 +262,7 @@ parts:
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("Nothing changed since the last pack"), std::string::npos) << again.err;
   EXPECT_EQ(read_file(project_ / "self_1_amd64.rock"), first);
-  const fs::path layout = work_.path() / "layout";
-  ASSERT_EQ(run_command({.argv = {"skopeo", "copy", "-q",
-                                  "oci-archive:" + (project_ / "self_1_amd64.rock").string(),
-                                  "oci:" + layout.string() + ":1"}})
-                .exit_code,
-            0);
-  ASSERT_EQ(run_command({.argv = {"umoci", "unpack", "--rootless", "--image",
-                                  layout.string() + ":1", (work_.path() / "bundle").string()}})
-                .exit_code,
-            0);
+  (void)unpack(project_ / "self_1_amd64.rock", "1");
   EXPECT_EQ(read_file(work_.path() / "bundle/rootfs/files/srv/data.txt"), "data\n");
   EXPECT_FALSE(fs::exists(work_.path() / "bundle/rootfs/rockcraft.yaml"));
 }
@@ -307,16 +305,7 @@ TEST_F(RockPackTest, ThePythonPluginInstallsWheelsForTheRocksPython) {
                    .cwd = work_.path()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.err.find("for Python 3.12 with pip"), std::string::npos) << result.err;
-  const fs::path layout = work_.path() / "layout";
-  ASSERT_EQ(run_command({.argv = {"skopeo", "copy", "-q",
-                                  "oci-archive:" + (project_ / "hello_0.1_amd64.rock").string(),
-                                  "oci:" + layout.string() + ":0.1"}})
-                .exit_code,
-            0);
-  ASSERT_EQ(run_command({.argv = {"umoci", "unpack", "--image", layout.string() + ":0.1",
-                                  (work_.path() / "bundle").string()}})
-                .exit_code,
-            0);
+  (void)unpack(project_ / "hello_0.1_amd64.rock", "0.1");
   EXPECT_EQ(
       read_file(work_.path() /
                 "bundle/rootfs/usr/local/lib/python3.12/dist-packages/gantry_hello/__init__.py"),
@@ -332,16 +321,7 @@ TEST_F(RockPackTest, AnEditThatKeepsTheModificationTimeIsStillSeen) {
   const auto result = pack(project_);
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.err.find("Building files"), std::string::npos) << result.err;
-  const fs::path layout = work_.path() / "layout";
-  ASSERT_EQ(run_command({.argv = {"skopeo", "copy", "-q",
-                                  "oci-archive:" + (project_ / "hello_0.1_amd64.rock").string(),
-                                  "oci:" + layout.string() + ":0.1"}})
-                .exit_code,
-            0);
-  ASSERT_EQ(run_command({.argv = {"umoci", "unpack", "--image", layout.string() + ":0.1",
-                                  (work_.path() / "bundle").string()}})
-                .exit_code,
-            0);
+  (void)unpack(project_ / "hello_0.1_amd64.rock", "0.1");
   EXPECT_EQ(read_file(work_.path() / "bundle/rootfs/srv/data.txt"), "DATA\n");
 }
 
@@ -487,16 +467,8 @@ TEST_F(RockPackTest, AnUbuntuRockIsBuiltOnTheBaseImageItIsGiven) {
   EXPECT_EQ(skopeo_inspect(rock, true)["config"]["Entrypoint"],
             json::array({"/bin/pebble", "enter"}));
 
+  const fs::path rootfs = unpack(rock, "0.1");
   const fs::path layout = work_.path() / "layout";
-  ASSERT_EQ(run_command({.argv = {"skopeo", "copy", "-q", "oci-archive:" + rock.string(),
-                                  "oci:" + layout.string() + ":0.1"}})
-                .exit_code,
-            0);
-  const fs::path bundle = work_.path() / "bundle";
-  const auto unpacked = run_command(
-      {.argv = {"umoci", "unpack", "--image", layout.string() + ":0.1", bundle.string()}});
-  ASSERT_EQ(unpacked.exit_code, 0) << unpacked.err;
-  const fs::path rootfs = bundle / "rootfs";
   EXPECT_TRUE(fs::is_symlink(rootfs / "bin")) << "usrmerge kept";
   EXPECT_EQ(read_file(rootfs / "usr/bin/app"), "#!/bin/sh\necho app\n");
   EXPECT_TRUE(fs::exists(rootfs / "usr/bin/pebble"));
@@ -541,25 +513,9 @@ TEST_F(RockPackTest, ABareFlaskRockFromStagePackagesServesUnderPodman) {
   const fs::path rock = project / "flask-hello_0.2_amd64.rock";
   ASSERT_TRUE(fs::exists(rock));
 
-  const fs::path podman_dir = work_.path() / "podman";
-  const std::vector<std::string> podman{"podman",
-                                        "--storage-driver",
-                                        "vfs",
-                                        "--root",
-                                        (podman_dir / "storage").string(),
-                                        "--runroot",
-                                        (podman_dir / "run").string(),
-                                        "--runtime",
-                                        "runc",
-                                        "--cgroup-manager",
-                                        "cgroupfs",
-                                        "--events-backend",
-                                        "file"};
-  const auto with = [&](std::vector<std::string> args) {
-    auto argv = podman;
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_command({.argv = argv, .timeout = std::chrono::seconds(300)});
-  };
+  // podman with its own vfs storage and runc, as the test support runs it.
+  const PodmanFixture podman;
+  const auto with = [&](std::vector<std::string> args) { return podman.podman(std::move(args)); };
   const int port = 20000 + static_cast<int>(::getpid() % 20000);
   const auto started =
       with({"run", "-d", "--name", "flask-hello", "--ulimit", "nofile=1024:1024", "--ulimit",
