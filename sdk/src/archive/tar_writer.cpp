@@ -1,10 +1,10 @@
 #include "gantry/archive/tar_writer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <fstream>
 #include <optional>
 
@@ -87,10 +87,11 @@ TarWriter::TarWriter(AtomicFile& file, std::int64_t mtime)
 TarWriter::TarWriter(Sink sink, std::int64_t mtime) : sink_(std::move(sink)), mtime_(mtime) {}
 
 void TarWriter::pax_header(const TarEntry& entry, const std::string& records) {
-  TarEntry pax{.name = "PaxHeaders/" + entry.name.substr(entry.name.rfind('/', entry.name.size() - 2) + 1),
-               .mode = 0644,
-               .mtime = entry.mtime,
-               .size = records.size()};
+  TarEntry pax{
+      .name = "PaxHeaders/" + entry.name.substr(entry.name.rfind('/', entry.name.size() - 2) + 1),
+      .mode = 0644,
+      .mtime = entry.mtime,
+      .size = records.size()};
   if (pax.name.size() > 100) {
     pax.name = pax.name.substr(0, 100);
   }

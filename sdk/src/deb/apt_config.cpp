@@ -328,9 +328,9 @@ void AptConfig::read_file(const fs::path& file, int depth) {
   const auto status = fs::status(file, error);
   if (!error && fs::exists(status) &&
       (!fs::is_regular_file(status) || fs::file_size(file, error) > (4U << 20))) {
-    throw DebError("the apt configuration file " + file.string() +
-                       " is not a regular file of at most 4 MiB",
-                   "Check the #include lines and the files in apt.conf.d.");
+    throw DebError(
+        "the apt configuration file " + file.string() + " is not a regular file of at most 4 MiB",
+        "Check the #include lines and the files in apt.conf.d.");
   }
   read(file_text(file, "the apt configuration file"), file.string(), depth);
 }

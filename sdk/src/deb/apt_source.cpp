@@ -1,7 +1,5 @@
 #include "gantry/deb/apt_source.hpp"
 
-#include "gantry/net/origin.hpp"
-
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -9,6 +7,7 @@
 #include "file_text.hpp"
 #include "gantry/deb/control_file.hpp"
 #include "gantry/deb/deb_error.hpp"
+#include "gantry/net/origin.hpp"
 
 namespace gantry::deb {
 namespace {

@@ -101,30 +101,30 @@ DownloadResult Downloader::fetch_remote(const Download& download,
   // A body longer than the index says is refused as it arrives; one the index does not
   // size is bounded as apt bounds it (Acquire::MaxReleaseFileSize for Release files).
   const bool release_file = download.url.ends_with("Release") || download.url.ends_with(".gpg");
-  const std::uint64_t limit =
-      download.size ? *download.size : release_file ? (10ULL << 20) : (1ULL << 30);
+  const std::uint64_t limit = download.size  ? *download.size
+                              : release_file ? (10ULL << 20)
+                                             : (1ULL << 30);
   for (int attempt = 1;; ++attempt) {
     // Each attempt writes a fresh temporary file: nothing of a failed one is kept.
     archive::AtomicFile file(download.target, archive::AtomicFile::Durability::kUnsynced);
     net::Sha256 hash;
     std::uint64_t received = 0;
-    net::HttpRequest request{.url = download.url,
-                             .on_body =
-                                 [&](std::string_view bytes) {
-                                   if (received + bytes.size() > limit) {
-                                     throw DebError(where + " is larger than " +
-                                                        std::to_string(limit) + " bytes" +
-                                                        (download.size ? ", its size in the index"
-                                                                       : ""),
-                                                    "The repository is broken or hostile; "
-                                                    "nothing from it was used.");
-                                   }
-                                   file.write(bytes);
-                                   hash.update(bytes);
-                                   received += bytes.size();
-                                   done += bytes.size();
-                                 },
-                             .follow_redirects = true};
+    net::HttpRequest request{
+        .url = download.url,
+        .on_body =
+            [&](std::string_view bytes) {
+              if (received + bytes.size() > limit) {
+                throw DebError(where + " is larger than " + std::to_string(limit) + " bytes" +
+                                   (download.size ? ", its size in the index" : ""),
+                               "The repository is broken or hostile; "
+                               "nothing from it was used.");
+              }
+              file.write(bytes);
+              hash.update(bytes);
+              received += bytes.size();
+              done += bytes.size();
+            },
+        .follow_redirects = true};
     std::error_code error;
     if (download.revalidate && fs::exists(download.target, error)) {
       struct stat status {};

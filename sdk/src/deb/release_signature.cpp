@@ -165,8 +165,7 @@ std::string run_gpgv(const TrustedKeys& keys, const std::vector<std::string>& fi
 }  // namespace
 
 std::string verify_inline_signed(const fs::path& in_release, const TrustedKeys& keys,
-                                 const std::string& label,
-                                 const std::function<bool()>& cancelled) {
+                                 const std::string& label, const std::function<bool()>& cancelled) {
   auto text = run_gpgv(keys, {in_release.string()}, label, true, cancelled);
   if (text.empty()) {
     throw DebError("the InRelease of " + label + " signs nothing",

@@ -85,9 +85,8 @@ std::string release_text(const SourceState& state, const std::function<bool()>& 
   if (keys.keyrings.empty() && keys.inline_key.empty()) {
     keys.keyrings = default_keyrings();
   }
-  return has_in_release
-             ? verify_inline_signed(state.in_release, keys, label, cancelled)
-             : verify_detached(state.release, state.release_gpg, keys, label, cancelled);
+  return has_in_release ? verify_inline_signed(state.in_release, keys, label, cancelled)
+                        : verify_detached(state.release, state.release_gpg, keys, label, cancelled);
 }
 
 // Whether apt would refuse an expired Release from `source` (debmetaindex.cc: the
@@ -331,7 +330,8 @@ PackageIndex load_package_index(const std::vector<AptSource>& sources,
       releases_checked.emplace_back();
       continue;
     }
-    releases_checked.push_back(std::async(std::launch::async, [&state, &apt_config, &downloader, now] {
+    releases_checked.push_back(std::async(std::launch::async, [&state, &apt_config, &downloader,
+                                                               now] {
       const std::string origin = state.source->display_base() +
                                  (state.kind == ReleaseKind::kInRelease ? "InRelease" : "Release");
       auto release = parse_release(release_text(state, downloader.cancelled()), origin);

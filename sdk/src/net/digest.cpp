@@ -22,18 +22,18 @@ Digest Digest::parse(std::string_view text) {
   const auto colon = text.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) {
     throw Error("'" + std::string(text) + "' is not a digest",
-                   "A digest looks like sha256:<64 hexadecimal digits>.");
+                "A digest looks like sha256:<64 hexadecimal digits>.");
   }
   const std::string algorithm(text.substr(0, colon));
   const std::string hex(text.substr(colon + 1));
   if (algorithm != "sha256") {
     throw Error("digest algorithm '" + algorithm.substr(0, 32) + "' is not supported",
-                   "gantry verifies sha256 digests only; ask for the image by a sha256 digest "
-                   "or by tag.");
+                "gantry verifies sha256 digests only; ask for the image by a sha256 digest "
+                "or by tag.");
   }
   if (hex.size() != 64 || !is_lower_hex(hex)) {
     throw Error("'" + std::string(text.substr(0, 80)) + "' is not a valid sha256 digest",
-                   "A sha256 digest has 64 lower-case hexadecimal digits.");
+                "A sha256 digest has 64 lower-case hexadecimal digits.");
   }
   return {algorithm, hex};
 }

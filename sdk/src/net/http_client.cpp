@@ -48,8 +48,8 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
     } else {
       if (transfer.response->body.size() + bytes.size() > transfer.request->max_body) {
         throw Error(transfer.request->method + " " + without_credentials(transfer.response->url) +
-                        " answered more than " +
-                        std::to_string(transfer.request->max_body >> 10) + " KiB",
+                        " answered more than " + std::to_string(transfer.request->max_body >> 10) +
+                        " KiB",
                     "The server is misbehaving or hostile; nothing of its answer was used.");
       }
       transfer.response->body.append(bytes);

@@ -75,8 +75,7 @@ bool Origin::is_loopback() const {
   }
   // 127.0.0.0/8 as an address: "127.0.0.1.evil.example" is a name, not loopback.
   in_addr address{};
-  return ::inet_pton(AF_INET, host.c_str(), &address) == 1 &&
-         (ntohl(address.s_addr) >> 24) == 127;
+  return ::inet_pton(AF_INET, host.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
 }
 
 std::string Origin::str() const { return scheme + "://" + host + ":" + std::to_string(port); }

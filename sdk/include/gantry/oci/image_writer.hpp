@@ -39,8 +39,8 @@ class ImageWriter {
   /// Appends a layer; `comment` becomes its history entry's comment.
   void add_layer(const WrittenLayer& layer, const std::string& comment);
   /// Writes config, manifest and index.json; returns the manifest's descriptor.
-  Descriptor finish(const ImageConfig& config, const std::map<std::string, std::string>& annotations,
-                    const std::string& tag);
+  Descriptor finish(const ImageConfig& config,
+                    const std::map<std::string, std::string>& annotations, const std::string& tag);
 
  private:
   std::filesystem::path dir_;
