@@ -84,6 +84,10 @@ ExitCode run_session(const Plan& plan, const RunSettings& settings) {
   // In JSON mode stdout is the event stream; outputs are in its step-finished events.
   if (settings.print_outputs && settings.output.mode != "json") {
     for (const auto& step : summary.steps) {
+      if (!step.result.report().empty()) {
+        std::cout << step.result.report();  // a document to read or save, printed as written
+        continue;
+      }
       const std::map<std::string, std::string> sorted(step.result.outputs().begin(),
                                                       step.result.outputs().end());
       for (const auto& [name, value] : sorted) {

@@ -95,6 +95,9 @@ nlohmann::ordered_json EventJson::step_event(const std::string& id,
       for (const auto& [name, value] : event.result().outputs()) {
         json["outputs"][name] = value;
       }
+      if (!event.result().report().empty()) {
+        json["report"] = event.result().report();
+      }
       break;
     default:
       json = base("unknown", time);
@@ -118,6 +121,9 @@ nlohmann::ordered_json EventJson::step_finished(const StepReport& report) const 
     json["outputs"] = nlohmann::ordered_json::object();
     for (const auto& [name, value] : report.result.outputs()) {
       json["outputs"][name] = value;
+    }
+    if (!report.result.report().empty()) {
+      json["report"] = report.result.report();
     }
   }
   return json;

@@ -152,6 +152,16 @@ std::map<std::string, std::string> Context::outputs() const {
   return outputs_;
 }
 
+void Context::report(std::string_view text) {
+  const std::lock_guard lock(outputs_mutex_);
+  report_ += redact(std::string(text));
+}
+
+std::string Context::report_text() const {
+  const std::lock_guard lock(outputs_mutex_);
+  return report_;
+}
+
 std::string Context::redact(std::string text) const {
   for (const auto& secret : secrets_) {
     for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 4)) {

@@ -122,6 +122,7 @@ v1::Result run_step(Step& step, v1::RunRequest request, EventSink& sink) noexcep
         for (const auto& [name, value] : context.outputs()) {
           (*result.mutable_outputs())[name] = value;
         }
+        result.set_report(context.report_text());
       } catch (const Cancelled&) {
         result = cancelled();
       } catch (const ConfigError& error) {

@@ -57,6 +57,9 @@ class Context {
   void diagnostic(v1::Diagnostic diagnostic);
   /// Sets an output value. Throws gantry::Error for a name the description does not promise.
   void output(std::string_view name, std::string value);
+  /// Appends to the step's report: a document for the user to read or save (e.g. an
+  /// expanded project file), printed verbatim by a command that runs this step alone.
+  void report(std::string_view text);
 
   /// True once the host wants the run to stop: long loops poll this.
   [[nodiscard]] bool cancelled() const { return sink_.cancelled(); }
@@ -65,6 +68,8 @@ class Context {
 
   /// The outputs set so far.
   [[nodiscard]] std::map<std::string, std::string> outputs() const;
+  /// The report written so far.
+  [[nodiscard]] std::string report_text() const;
   /// `text` with every secret parameter value replaced by "****".
   [[nodiscard]] std::string redact(std::string text) const;
 
@@ -79,6 +84,7 @@ class Context {
   std::vector<std::string> secrets_;
   mutable std::mutex outputs_mutex_;
   std::map<std::string, std::string> outputs_;
+  std::string report_;
 };
 
 }  // namespace gantry::sdk
