@@ -32,14 +32,11 @@ ParsedCommand command_at(const Reader& reader, const Field& where, const std::st
 }  // namespace
 
 std::string parse_entrypoint_service(const Reader& reader, const Field& field,
-                                     const YAML::Node& services, bool extended) {
+                                     const YAML::Node& services) {
   const std::string entrypoint_service = reader.string(field);
   reader.warn("Warning: 'entrypoint-service' is defined. " + std::string(kAtypicalEntrypoint));
   const YAML::Node service = services.IsMap() ? services[entrypoint_service] : YAML::Node();
   if (!service.IsDefined() || service.IsNull()) {
-    if (extended) {
-      return entrypoint_service;  // an extension may define the service
-    }
     reader.invalid(field,
                    "The provided entrypoint-service " + py_repr(entrypoint_service) +
                        " is not a valid Pebble service.",

@@ -13,9 +13,9 @@ namespace gantry::rock_pack::detail {
 
 /// The service named by `entrypoint-service`, after warning that the entrypoint is atypical.
 /// Throws ConfigError unless `services` (the checked `services:`) defines it with default
-/// arguments; with `extended`, an extension may define it.
+/// arguments.
 std::string parse_entrypoint_service(const Reader& reader, const Field& field,
-                                     const YAML::Node& services, bool extended);
+                                     const YAML::Node& services);
 
 /// The command given by `entrypoint-command`, after warning that the entrypoint is atypical.
 /// Throws ConfigError when `entrypoint_service` is also given or the command does not parse.

@@ -66,13 +66,10 @@ class PartSpecParser {
  public:
   PartSpecParser(const Reader& reader, std::string_view base) : reader_(reader), base_(base) {}
 
-  std::vector<PartSpec> parse(const Field& field, bool extended) {
+  std::vector<PartSpec> parse(const Field& field) {
     std::vector<PartSpec> parts;
     for (const auto& entry : reader_.entries(field)) {
-      parts.push_back(parse_part(entry, extended));
-    }
-    if (extended) {
-      return parts;  // extensions add parts that `after` may name
+      parts.push_back(parse_part(entry));
     }
     for (const auto& part : parts) {
       if (part.after.empty()) {
@@ -95,7 +92,7 @@ class PartSpecParser {
   }
 
  private:
-  PartSpec parse_part(const Entry& entry, bool extended) {
+  PartSpec parse_part(const Entry& entry) {
     PartSpec part;
     part.name = entry.name;
     part.position = reader_.key_at(entry.field);
@@ -129,7 +126,6 @@ class PartSpecParser {
       reader_.fail(part.position, "Cannot override the default \"_apt-upgrade\" part.",
                    "Rename the part.");
     }
-    const bool amends_extension = extended && part.name.find('/') != std::string::npos;
     if (!field.value.IsMap()) {
       reader_.invalid(field, "Input should be a valid dictionary");
     }
@@ -137,10 +133,8 @@ class PartSpecParser {
     const auto plugin =
         std::find_if(all.begin(), all.end(), [](const Entry& key) { return key.name == "plugin"; });
     if (plugin == all.end() || plugin->field.value.IsNull()) {
-      if (!amends_extension) {
-        reader_.invalid(field, "'plugin' not defined",
-                        "Add 'plugin:' with one of " + joined(kPlugins, ", ") + ".");
-      }
+      reader_.invalid(field, "'plugin' not defined",
+                      "Add 'plugin:' with one of " + joined(kPlugins, ", ") + ".");
     } else {
       part.plugin = reader_.string(plugin->field);
       if (!contains(kPlugins, part.plugin)) {
@@ -156,13 +150,13 @@ class PartSpecParser {
     }
     std::vector<std::string_view> keys(kPartKeys.begin(), kPartKeys.end());
     const auto add = [&keys](Names more) { keys.insert(keys.end(), more.begin(), more.end()); };
-    if (part.plugin == "python" || part.plugin.empty()) {
+    if (part.plugin == "python") {
       add(kPythonKeys);
     }
-    if (part.plugin == "make" || part.plugin.empty()) {
+    if (part.plugin == "make") {
       add(kMakeKeys);
     }
-    if (part.plugin == "go" || part.plugin.empty()) {
+    if (part.plugin == "go") {
       add(kGoKeys);
     }
     for (const auto& key : all) {
@@ -203,7 +197,7 @@ class PartSpecParser {
       return reader_.optional_string(model.get(name)).value_or("");
     };
     part.source = text("source");
-    if (part.plugin != "nil" && !part.plugin.empty() && model.given("source") == nullptr) {
+    if (part.plugin != "nil" && model.given("source") == nullptr) {
       reader_.missing_field(field, "source");
     }
     part.source_type = text("source-type");
@@ -390,8 +384,8 @@ class PartSpecParser {
 }  // namespace
 
 std::vector<PartSpec> parse_part_specs(const Reader& reader, const Field& field,
-                                       std::string_view base, bool extended) {
-  return PartSpecParser(reader, base).parse(field, extended);
+                                       std::string_view base) {
+  return PartSpecParser(reader, base).parse(field);
 }
 
 }  // namespace gantry::rock_pack::detail

@@ -11,10 +11,8 @@
 namespace gantry::rock_pack::detail {
 
 /// The entries of `parts:` in file order, with craft-parts' defaults filled in. `base` is the
-/// project's base (a `bare` base refuses overlays); with `extended`, a part may amend an
-/// extension's part and `after` may name an extension's part. Throws ConfigError at the
-/// first problem.
+/// project's base (a `bare` base refuses overlays). Throws ConfigError at the first problem.
 std::vector<PartSpec> parse_part_specs(const Reader& reader, const Field& field,
-                                       std::string_view base, bool extended);
+                                       std::string_view base);
 
 }  // namespace gantry::rock_pack::detail

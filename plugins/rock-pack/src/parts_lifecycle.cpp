@@ -22,6 +22,8 @@
 #include "gantry/sdk/child_process.hpp"
 #include "gantry/sdk/error.hpp"
 #include "part_key.hpp"
+#include "build_tools.hpp"
+#include "go_build.hpp"
 #include "python_install.hpp"
 
 namespace gantry::rock_pack {
@@ -253,6 +255,11 @@ class Lifecycle {
     fs::create_directories(stage_dir());
     fs::create_directories(prime_dir());
     for (const PartSpec* part : order) {
+      if (!cached_install(*part)) {
+        check_build_tools(*part);
+      }
+    }
+    for (const PartSpec* part : order) {
       check_cancelled();
       if (cached_install(*part)) {
         continue;
@@ -267,6 +274,7 @@ class Lifecycle {
         copy_tree(*cached, dirs(*part).install, {}, move_);
       } else {
         options_.info("Building " + part->name);
+        prepare_build(*part);
         step(*part, "BUILD", part->override_build, dirs(*part).build, [&] { build(*part); });
         organize(*part);
         remember_install(*part);
@@ -436,8 +444,12 @@ class Lifecycle {
 
   /// One lifecycle step of a part: its override script (with craftctl default wired to
   /// `action`) or `action` itself.
+  /// Runs a lifecycle step of `part`: its override script when there is one (`action` is
+  /// what `craftctl default` does), else `action`. `plugin_command` names a script that is
+  /// the plugin's own build (e.g. "go build"), for the message when it fails.
   void step(const PartSpec& part, const std::string& name, const std::optional<std::string>& script,
-            const fs::path& workdir, const std::function<void()>& action) {
+            const fs::path& workdir, const std::function<void()>& action,
+            const std::string& plugin_command = {}) {
     const auto d = dirs(part);
     for (const auto& dir : {d.src, d.build, d.install, workdir}) {
       fs::create_directories(dir);
@@ -474,6 +486,13 @@ class Lifecycle {
       std::string lower = name;
       std::transform(lower.begin(), lower.end(), lower.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (!plugin_command.empty()) {
+        part_failed(part,
+                    "failed: " + plugin_command + " exited with " +
+                        std::to_string(run.status.exit_code) +
+                        (output.empty() ? "" : "; its last output:" + output),
+                    "Check the part's source and its " + part.plugin + " plugin settings.");
+      }
       part_failed(
           part,
           "failed: its override-" + lower + " script " +
@@ -508,10 +527,66 @@ class Lifecycle {
     env["CRAFT_ARCH_TRIPLET_BUILD_ON"] = triplet(options_.build_for);
     env["CRAFT_PARALLEL_BUILD_COUNT"] =
         std::to_string(std::max(1U, std::thread::hardware_concurrency()));
+    if (part.plugin == "go") {
+      env["GOBIN"] = (d.install / "bin").string();
+      if (!env.contains("HOME") && !env.contains("GOPATH")) {
+        env["GOPATH"] = (options_.work_dir / "cache" / "go").string();
+        env["GOCACHE"] = (options_.work_dir / "cache" / "go-build").string();
+      }
+    }
     for (const auto& [name, value] : part.build_environment) {
       env[name] = value;
     }
     return env;
+  }
+
+  /// The part's build-packages and build-snaps, which gantry does not install, are here.
+  void check_build_tools(const PartSpec& part) const {
+    const auto packages = missing_build_packages(part.build_packages);
+    if (!packages.empty()) {
+      std::string list;
+      for (const auto& package : packages) {
+        list += (list.empty() ? "" : " ") + package;
+      }
+      part_failed(part, "needs build-packages that are not installed: " + list,
+                  "Install them on this machine (`sudo apt-get install " + list +
+                      "`): gantry builds here and installs no packages itself.");
+    }
+    const auto env = environment(part, "BUILD");
+    const auto snaps =
+        missing_build_snaps(part.build_snaps, env.contains("PATH") ? env.at("PATH") : "");
+    if (!snaps.empty()) {
+      std::string list, debian;
+      for (const auto& snap : snaps) {
+        list += (list.empty() ? "" : ", ") + snap;
+        debian += (debian.empty() ? "" : " ") + debian_package_for_snap(snap);
+      }
+      part_failed(part, "needs the build-snaps " + list + ", whose commands are not on PATH",
+                  "gantry installs no snaps: install the tools from Debian (`sudo apt-get "
+                  "install " + debian + "`) or put them on PATH.");
+    }
+  }
+
+  /// stage-packages as Debian packages: a chisel slice (`bash_bins`) is staged as its whole
+  /// package, since gantry has no chisel; this is said once per part.
+  std::vector<std::string> whole_packages(const PartSpec& part) const {
+    std::vector<std::string> packages;
+    std::string sliced;
+    for (const auto& name : part.stage_packages) {
+      const auto underscore = name.find('_');
+      std::string package = name.substr(0, underscore);
+      if (underscore != std::string::npos) {
+        sliced += (sliced.empty() ? "" : ", ") + name;
+      }
+      if (std::find(packages.begin(), packages.end(), package) == packages.end()) {
+        packages.push_back(std::move(package));
+      }
+    }
+    if (!sliced.empty()) {
+      options_.warn(part.name + ": chisel slices are staged as whole Debian packages (" + sliced +
+                    "): gantry has no chisel");
+    }
+    return packages;
   }
 
   void pull(const PartSpec& part) {
@@ -596,12 +671,14 @@ class Lifecycle {
     }
   }
 
-  void build(const PartSpec& part) {
+  /// What craft-parts does before a part's build, override-build or not: its
+  /// stage-packages unpacked into the install directory, its source copied to build.
+  void prepare_build(const PartSpec& part) {
     const auto d = dirs(part);
     fs::create_directories(d.install);
     if (!part.stage_packages.empty()) {
       deb::StageRequest request;
-      request.packages = part.stage_packages;
+      request.packages = whole_packages(part);
       request.into = d.install;
       request.architecture = options_.build_for;
       request.sources = options_.apt_sources;
@@ -625,6 +702,10 @@ class Lifecycle {
     if (fs::exists(d.src)) {
       copy_tree(d.src, d.build, {}, untouched(part) ? FileMove::kLink : FileMove::kCopy);
     }
+  }
+
+  void build(const PartSpec& part) {
+    const auto d = dirs(part);
     const fs::path work = part.source_subdir.empty() ? d.build : d.build / part.source_subdir;
     const auto inside =
         fs::weakly_canonical(work).lexically_relative(fs::weakly_canonical(d.build));
@@ -650,7 +731,7 @@ class Lifecycle {
       const std::string jobs = std::to_string(std::max(1U, std::thread::hardware_concurrency()));
       step(part, "BUILD",
            "make -j" + jobs + "\nmake -j" + jobs + " install DESTDIR=\"$CRAFT_PART_INSTALL\"", work,
-           [] {});
+           [] {}, "make");
       return;
     }
     if (part.plugin == "python") {
@@ -670,9 +751,17 @@ class Lifecycle {
       run_tool(part, pip_command(install, d.install), work);
       return;
     }
+    if (part.plugin == "go") {
+      GoBuild go;
+      go.buildtags = part.go_buildtags;
+      go.generate = part.go_generate;
+      go.jobs = std::max(1U, std::thread::hardware_concurrency());
+      step(part, "BUILD", go_build_script(go), work, [] {}, "go install");
+      return;
+    }
     part_failed(part,
                 "uses the '" + part.plugin + "' plugin, which gantry rock-pack does not run yet",
-                "Use nil, dump, make or python, or an override-build script.");
+                "Use nil, dump, make, python or go, or an override-build script.");
   }
 
   void organize(const PartSpec& part) {
@@ -688,6 +777,9 @@ class Lifecycle {
           sources.push_back(it->path());
           it.disable_recursion_pending();
         }
+      }
+      if (sources.empty() && from.find_first_of("*?[") != std::string::npos) {
+        continue;  // a pattern that matches nothing moves nothing, as in craft-parts
       }
       if (sources.empty()) {
         part_failed(part, "organizes '" + from + "', which it did not install",

@@ -11,6 +11,8 @@
 #include "gantry/sdk/description.hpp"
 #include "gantry/sdk/error.hpp"
 #include "gantry/sdk/value.hpp"
+#include "extensions/apply_extensions.hpp"
+#include "extensions/expanded_yaml.hpp"
 #include "parts_lifecycle.hpp"
 #include "rock_image.hpp"
 #include "rock_project.hpp"
@@ -21,7 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path resolved(const sdk::Context& context, const fs::path& path) {
-  return path.is_relative() ? context.working_directory() / path : path;
+  fs::path full = (path.is_relative() ? context.working_directory() / path : path).lexically_normal();
+  return full.has_filename() ? full : full.parent_path();  // "/x/./" is "/x"
 }
 
 /// The platform to build: the one asked for, or the only one there is.
@@ -85,6 +88,11 @@ v1::StepDescription RockPackStep::describe() const {
               .default_value = sdk::string_value("pack"),
               .help = "pack, or clean to remove the build state (.gantry/rock-pack), as "
                       "rockcraft clean does."})
+      .param({.name = "expand",
+              .type = v1::PARAM_TYPE_BOOL,
+              .default_value = sdk::bool_value(false),
+              .help = "Print rockcraft.yaml with its extensions expanded, as rockcraft "
+                      "expand-extensions does, and pack nothing."})
       .param({.name = "project",
               .type = v1::PARAM_TYPE_PATH,
               .default_value = sdk::parse_value(v1::PARAM_TYPE_PATH, "."),
@@ -140,11 +148,11 @@ void RockPackStep::run(sdk::Context& context) {
   const fs::path file = project_dir / "rockcraft.yaml";
   const auto warn = [&](const std::string& message) { context.warn(message); };
   RockProject project = load_rock_project(file, warn);
-  if (!project.extensions.empty()) {
-    throw Error("rockcraft.yaml uses the extension '" + project.extensions.front() +
-                    "', which gantry rock-pack does not expand yet",
-                "Write its parts and services out in rockcraft.yaml for now.");
+  if (context.boolean("expand")) {
+    context.report(expanded_yaml(project.document));
+    return;
   }
+  write_extension_files(project_dir / ".gantry" / "rock-pack" / "extensions", project.extensions);
   const Platform& platform = chosen_platform(
       project, context.has("platform") ? context.string("platform") : std::string());
   LifecycleOptions lifecycle;

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "entrypoint.hpp"
+#include "extensions/apply_extensions.hpp"
 #include "package_repositories.hpp"
 #include "part_spec_parser.hpp"
 #include "pebble_schema.hpp"
@@ -117,12 +118,19 @@ class ProjectParser {
                    "rockcraft.yaml holds a mapping of keys: name, base, platforms, parts, ...");
     }
     reader_.check_duplicate_keys(root);
-    const Model top_level = top_level_model(top);
-
-    if (const Field* field = top_level.given("extensions")) {
+    const Model as_written = top_level_model(top);
+    if (const Field* field = as_written.given("extensions")) {
       parse_extensions(*field);
+      std::vector<ExtensionUse> uses;
+      for (std::size_t i = 0; i < project_.extensions.size(); ++i) {
+        uses.push_back({project_.extensions[i], reader_.at(reader_.item(*field, i))});
+      }
+      YAML::Node document = root;
+      apply_extensions(document, uses, {project_.file.parent_path(), {}},
+                       [this](const std::string& message) { reader_.warn(message); });
     }
-    const bool extended = !project_.extensions.empty();
+    project_.document = root;
+    const Model top_level = top_level_model(top);
     parse_name(reader_.require(top_level, top, "name"));
     project_.title = project_.name;
     if (const Field* field = top_level.given("title")) {
@@ -153,11 +161,8 @@ class ProjectParser {
     if (const Field* field = top_level.given("adopt-info")) {
       project_.adopt_info = reader_.string(*field);
     }
-    if (const Field* field = top_level.get("parts"); field != nullptr || !extended) {
-      project_.parts = parse_part_specs(
-          reader_, field != nullptr ? *field : reader_.require(top_level, top, "parts"),
-          project_.base, extended);
-    }
+    project_.parts =
+        parse_part_specs(reader_, reader_.require(top_level, top, "parts"), project_.base);
     if (const Field* field = top_level.given("package-repositories")) {
       check_package_repositories(reader_, *field);
       project_.package_repositories = field->value;
@@ -178,13 +183,13 @@ class ProjectParser {
     }
     if (const Field* field = top_level.given("entrypoint-service")) {
       project_.entrypoint_service =
-          parse_entrypoint_service(reader_, *field, project_.services, extended);
+          parse_entrypoint_service(reader_, *field, project_.services);
     }
     if (const Field* field = top_level.given("entrypoint-command")) {
       project_.entrypoint_command =
           parse_entrypoint_command(reader_, *field, project_.entrypoint_service);
     }
-    check_adopted_fields(top, top_level, extended);
+    check_adopted_fields(top, top_level);
     return std::move(project_);
   }
 
@@ -388,7 +393,7 @@ class ProjectParser {
     }
   }
 
-  void check_adopted_fields(const Field& top, const Model& top_level, bool extended) {
+  void check_adopted_fields(const Field& top, const Model& top_level) {
     if (project_.adopt_info.empty()) {
       // craft-application's mandatory adoptable fields: given, or set by the adopted part.
       std::string missing;
@@ -412,7 +417,7 @@ class ProjectParser {
     const bool defined =
         std::any_of(project_.parts.begin(), project_.parts.end(),
                     [this](const PartSpec& part) { return part.name == project_.adopt_info; });
-    if (!defined && !extended) {
+    if (!defined) {
       reader_.fail(
           reader_.at(*top_level.given("adopt-info")),
           "A part named " + py_repr(project_.adopt_info) + " is not defined in the parts list.",

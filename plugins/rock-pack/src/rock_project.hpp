@@ -34,8 +34,7 @@ struct Permission {
 /// `python` part's `python-packages` is ["pip", "setuptools", "wheel"] unless given.
 struct PartSpec {
   std::string name;
-  std::string plugin;  ///< "nil", "dump", "make", "python" or "go"; empty only for an
-                       ///< extension's part (`flask-framework/...`) the user amends
+  std::string plugin;  ///< "nil", "dump", "make", "python" or "go"
   std::string source, source_type, source_subdir, source_branch, source_tag, source_commit;
   std::vector<std::string> after, stage_packages, build_packages, stage, prime, python_packages,
       python_requirements;
@@ -70,7 +69,9 @@ struct RockProject {
                                 ///< kept) for the Pebble layer; null when absent
   std::string entrypoint_service, entrypoint_command;
   YAML::Node package_repositories;  ///< a list of mappings, or null
-  std::vector<std::string> extensions;
+  std::vector<std::string> extensions;  ///< as listed; already applied to the rest
+  /// rockcraft.yaml as validated: the document with its extensions expanded.
+  YAML::Node document;
   std::vector<PartSpec> parts;  ///< in file order
   std::vector<std::string> contact, issues;
   std::string source_code;

@@ -602,19 +602,6 @@ TEST(RockProjectTest, RefusesUnknownExtensions) {
   EXPECT_EQ(failure.where, "rockcraft.yaml:12:31");
 }
 
-TEST(RockProjectTest, AnExtendedProjectMayLeavePartsToItsExtension) {
-  const auto project = parse(without("parts") + R"(extensions: [flask-framework]
-parts:
-  flask-framework/install-app:
-    prime: [flask/app/app.py]
-)");
-  EXPECT_EQ(project.extensions, Strings{"flask-framework"});
-  ASSERT_EQ(project.parts.size(), 1U);
-  EXPECT_TRUE(project.parts[0].plugin.empty());
-  EXPECT_EQ(project.parts[0].keys_given, Strings{"prime"});
-  EXPECT_NO_THROW((void)parse(without("parts") + "extensions: [flask-framework]\n"));
-}
-
 // ---- services ----
 
 const std::string kService = kMinimal + R"(services:
