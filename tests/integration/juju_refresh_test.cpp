@@ -41,6 +41,23 @@ class JujuRefreshTest : public ::testing::Test {
                                  state_ / (command + "-" + std::to_string(i + 1) + ".json"));
     }
   }
+  /// A .charm as charm-pack writes one (metadata.yaml, manifest.yaml), zipped by Python's
+  /// zipfile: `resources` as metadata.yaml lines, the manifest's base channel.
+  void write_charm(const std::string& name,
+                   const std::string& resources = "  flask-app-image:\n    type: oci-image\n",
+                   const std::string& channel = "22.04") {
+    const auto zipped = run_command(
+        {.argv = {"/usr/bin/python3", "-c",
+                  "import sys, zipfile\n"
+                  "with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n"
+                  "    z.writestr('metadata.yaml', 'name: myapp\\nsummary: s\\ndescription: d\\n"
+                  "resources:\\n' + sys.argv[2])\n"
+                  "    z.writestr('manifest.yaml', 'bases:\\n- name: ubuntu\\n  channel: \\'' + "
+                  "sys.argv[3] + '\\'\\n  architectures: [amd64]\\n')\n",
+                  (work_.path() / name).string(), resources, channel}});
+    ASSERT_EQ(zipped.exit_code, 0) << zipped.err;
+  }
+
   void fail(const std::string& command, const std::string& text) {
     write_file(state_ / (command + ".fail"), text);
   }
@@ -97,7 +114,7 @@ TEST_F(JujuRefreshTest, ANewImageAloneIsAResourceRefresh) {
 TEST_F(JujuRefreshTest, ALocalCharmIsRefreshedWithItsPathAndImage) {
   answer("status", {"status-local-r3.json", "status-local-r4-active.json"});
   answer("resources", {"resources-r2.json"});
-  write_file(work_.path() / "myapp_ubuntu-22.04-amd64.charm", "zip");
+  write_charm("myapp_ubuntu-22.04-amd64.charm");
   const auto result =
       gantry({"--application", "myapp", "--model", "flask", "--path",
               "myapp_ubuntu-22.04-amd64.charm", "--resource", "flask-app-image=" + kPinned});
@@ -182,7 +199,7 @@ TEST_F(JujuRefreshTest, WaitsUntilEveryUnitSettlesOnTheNewRevision) {
   answer("status", {"status-local-r3.json", "status-local-r4-upgrading.json",
                     "status-local-r4-upgrading.json", "status-local-r4-active.json"});
   answer("resources", {"resources-r2.json"});
-  write_file(work_.path() / "myapp.charm", "zip");
+  write_charm("myapp.charm");
   const auto result = gantry({"--application", "myapp", "--path", "myapp.charm", "--resource",
                               "flask-app-image=" + kPinned, "--wait", "--poll-interval", "100ms"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -193,7 +210,7 @@ TEST_F(JujuRefreshTest, WaitsUntilEveryUnitSettlesOnTheNewRevision) {
 
 TEST_F(JujuRefreshTest, WaitingGivesUpAtTheTimeout) {
   answer("status", {"status-local-r3.json", "status-local-r4-upgrading.json"});
-  write_file(work_.path() / "myapp.charm", "zip");
+  write_charm("myapp.charm");
   const auto result = gantry({"--application", "myapp", "--path", "myapp.charm", "--wait",
                               "--timeout", "1s", "--poll-interval", "100ms"});
   EXPECT_EQ(result.exit_code, 1);
@@ -205,7 +222,7 @@ TEST_F(JujuRefreshTest, WaitingGivesUpAtTheTimeout) {
 
 TEST_F(JujuRefreshTest, ABlockedUnitFailsTheStepWithItsMessage) {
   answer("status", {"status-local-r3.json", "status-local-r4-blocked.json"});
-  write_file(work_.path() / "myapp.charm", "zip");
+  write_charm("myapp.charm");
   const auto result = gantry(
       {"--application", "myapp", "--path", "myapp.charm", "--wait", "--poll-interval", "100ms"});
   EXPECT_EQ(result.exit_code, 1);
@@ -291,6 +308,53 @@ TEST_F(JujuRefreshTest, TheStaleImageGuardRefusesAnOldTagWithANewImage) {
   const auto bumped = with(registry.host() + "/myapp:0.3");
   EXPECT_EQ(bumped.exit_code, 0) << bumped.err;
   EXPECT_EQ(refreshes().size(), 3U);
+}
+
+TEST_F(JujuRefreshTest, APathThatIsNotACharmZipIsAClearError) {
+  answer("status", {"status-local-r3.json"});
+  write_file(work_.path() / "myapp.charm", "not a zip, just text that is long enough\n");
+  const auto result = gantry({"--application", "myapp", "--path", "myapp.charm"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("--path " + (work_.path() / "myapp.charm").string() +
+                            " is not a charm: " + (work_.path() / "myapp.charm").string() +
+                            " is not a zip archive"),
+            std::string::npos)
+      << result.err;
+  EXPECT_TRUE(refreshes().empty());
+}
+
+TEST_F(JujuRefreshTest, ACharmForAnotherBaseIsRefusedBeforeJujuRefreshRuns) {
+  answer("status", {"status-local-r3.json"});
+  write_charm("myapp_amd64.charm", "  flask-app-image:\n    type: oci-image\n", "24.04");
+  const auto result = gantry({"--application", "myapp", "--path", "myapp_amd64.charm"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("myapp_amd64.charm is built for ubuntu@24.04, but myapp runs on "
+                            "ubuntu@22.04"),
+            std::string::npos)
+      << result.err;
+  EXPECT_TRUE(refreshes().empty());
+}
+
+TEST_F(JujuRefreshTest, TheNewCharmsMetadataDecidesWhichResourcesExist) {
+  answer("status", {"status-local-r3.json", "status-local-r4-active.json"});
+  answer("resources", {"resources-r2.json"});
+  write_charm("myapp.charm",
+              "  flask-app-image:\n    type: oci-image\n  worker-image:\n    type: oci-image\n");
+  const auto added = gantry(
+      {"--application", "myapp", "--path", "myapp.charm", "--resource", "worker-image=" + kPinned});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_NE(added.err.find("resource worker-image is new in this charm"), std::string::npos)
+      << added.err;
+  ASSERT_EQ(refreshes().size(), 1U);
+
+  const auto unknown = gantry(
+      {"--application", "myapp", "--path", "myapp.charm", "--resource", "other-image=" + kPinned});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("myapp.charm declares no resource 'other-image'"), std::string::npos)
+      << unknown.err;
+  EXPECT_NE(unknown.err.find("Its metadata.yaml declares: flask-app-image, worker-image."),
+            std::string::npos);
+  EXPECT_EQ(refreshes().size(), 1U);
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 #include "juju_refresh_step.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <thread>
 
+#include "charm_archive.hpp"
 #include "deployment_record.hpp"
 #include "duration.hpp"
 #include "gantry/oci/credentials.hpp"
@@ -105,6 +108,9 @@ class Refresh {
              "Pass --path ./" + (before.charm_name.empty() ? app : before.charm_name) +
                  "_*.charm (with --resource for its image), as `juju refresh` requires.");
     }
+    if (request_.path) {
+      check_charm_file(before);
+    }
     check_resources();
 
     const auto args = refresh_arguments(request_);
@@ -141,6 +147,29 @@ class Refresh {
     return *status;
   }
 
+  /// A local .charm: read what Juju will read, and refuse one for another base before
+  /// `juju refresh` runs.
+  void check_charm_file(const ApplicationStatus& before) {
+    const std::filesystem::path path(*request_.path);
+    charm_ = read_charm_archive(path.is_relative() ? context_.working_directory() / path : path);
+    if (before.base.empty() || charm_->bases.empty() || request_.base) {
+      return;
+    }
+    std::string bases;
+    for (const auto& base : charm_->bases) {
+      if (base == before.base) {
+        return;
+      }
+      bases += (bases.empty() ? "" : ", ") + base;
+    }
+    refuse(context_, "path",
+           path.filename().string() + " is built for " + bases + ", but " + request_.application +
+               " runs on " + before.base,
+           "Pack the charm for " + before.base + " (base: " + before.base +
+               " in charmcraft.yaml, or its platform), or change the application's base with "
+               "--base.");
+  }
+
   void check_resources() {
     if (request_.resources.empty()) {
       return;
@@ -154,6 +183,29 @@ class Refresh {
         names += (names.empty() ? "" : ", ") + candidate.name;
         if (candidate.name == name) {
           resource = &candidate;
+        }
+      }
+      DeployedResource added;
+      if (charm_) {
+        // The new charm's metadata.yaml decides: a new revision may add a resource (not
+        // deployed yet) or drop one.
+        const auto declared = charm_->resources.find(name);
+        if (declared == charm_->resources.end()) {
+          std::string declared_names;
+          for (const auto& [candidate, type] : charm_->resources) {
+            declared_names += (declared_names.empty() ? "" : ", ") + candidate;
+          }
+          refuse(context_, "resource",
+                 std::filesystem::path(*request_.path).filename().string() +
+                     " declares no resource '" + name + "'",
+                 "Its metadata.yaml declares: " +
+                     (declared_names.empty() ? std::string("none") : declared_names) + ".");
+        }
+        if (resource == nullptr) {
+          added.name = name;
+          added.type = declared->second;
+          resource = &added;
+          context_.info("resource " + name + " is new in this charm (" + declared->second + ")");
         }
       }
       if (resource == nullptr) {
@@ -270,6 +322,7 @@ class Refresh {
   JujuCli juju_;
   DeploymentRecord record_;
   std::vector<DeployedResource> deployed_;
+  std::optional<CharmArchive> charm_;
   std::map<std::string, DeployedImage> images_;
 };
 

@@ -40,6 +40,14 @@ std::optional<ApplicationStatus> find_application(std::string_view status_json,
   status.charm_name = app.value("charm-name", "");
   status.charm_origin = app.value("charm-origin", "");
   status.charm_rev = app.value("charm-rev", -1L);
+  if (app.contains("base") && app["base"].is_object()) {
+    const std::string base_name = app["base"].value("name", "");
+    std::string channel = app["base"].value("channel", "");
+    channel = channel.substr(0, channel.find('/'));  // "22.04/stable" is 22.04
+    if (!base_name.empty() && !channel.empty()) {
+      status.base = base_name + "@" + channel;
+    }
+  }
   if (app.contains("units") && app["units"].is_object()) {
     for (const auto& [unit_name, unit] : app["units"].items()) {
       status.units.push_back({unit_name, status_field(unit, "workload-status", "current"),

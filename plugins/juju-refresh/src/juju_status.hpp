@@ -23,6 +23,7 @@ struct ApplicationStatus {
   std::string charm_name;
   std::string charm_origin;  ///< "local", "charmhub", …
   long charm_rev = -1;
+  std::string base;  ///< "ubuntu@22.04"; "" when status does not say
   std::vector<UnitStatus> units;
 };
 
