@@ -549,6 +549,28 @@ TEST_F(CharmPackTest, LegacyBasesAndSeveralPlatformsGiveCharmcraftsNames) {
   EXPECT_FALSE(fs::exists(work_.path() / "single/flask-hello-world_amd64.charm"));
 }
 
+TEST_F(CharmPackTest, TheSplitLayoutsFilesGoIntoTheCharmAsTheyAre) {
+  const fs::path split = work_.path() / "split";
+  write_file(split / "charmcraft.yaml",
+             "type: charm\nbases:\n  - name: ubuntu\n    channel: \"22.04\"\n    architectures: "
+             "[amd64]\n");
+  const std::string metadata = "name: split\nsummary: s\ndescription: d\nmaintainers: [someone]\n";
+  write_file(split / "metadata.yaml", metadata);
+  write_file(split / "config.yaml", "options:\n  level: {type: int, default: 3}\n");
+  write_file(split / "src/charm.py", "#!/usr/bin/env python3\n");
+  fs::permissions(split / "src/charm.py", fs::perms(0755));
+  const auto result = pack(split);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const fs::path charm = split / "split_ubuntu-22.04-amd64.charm";
+  ASSERT_TRUE(fs::exists(charm)) << result.out;
+  EXPECT_EQ(member(charm, "metadata.yaml"), metadata);
+  EXPECT_EQ(member(charm, "config.yaml"), "options:\n  level: {type: int, default: 3}\n");
+  const auto files = entries(charm);
+  EXPECT_FALSE(files.count("actions.yaml"));
+  EXPECT_FALSE(files.count("charmcraft.yaml"));
+  EXPECT_FALSE(files.count("venv/ops/__init__.py"));  // nothing to install
+}
+
 TEST_F(CharmPackTest, CleanRemovesTheBuildState) {
   ASSERT_EQ(pack(charm_).exit_code, 0);
   ASSERT_TRUE(fs::exists(charm_ / ".gantry/charm-pack"));

@@ -242,6 +242,7 @@ class Validator {
     for (const auto& entry : reader.entries(*options)) {
       ConfigOption option;
       option.name = entry.name;
+      option.position = reader.key_at(entry.field);
       if (!entry.field.value.IsMap()) {
         reader.invalid(entry.field,
                        "Input should be a valid dictionary or object to extract "

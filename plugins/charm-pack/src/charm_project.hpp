@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "frameworks.hpp"
+#include "gantry/sdk/error.hpp"
 
 namespace gantry::charm_pack {
 
@@ -17,6 +18,7 @@ struct ConfigOption {
   std::string type{};          ///< string, int, float, boolean or secret
   YAML::Node default_value{};  ///< undefined when the option has none
   bool optional = true;
+  SourcePosition position{};  ///< the option's key, for messages about it
 };
 
 /// The `charm` plugin's properties (charmcraft/parts/plugins/_charm.py).

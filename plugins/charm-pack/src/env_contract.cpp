@@ -112,7 +112,7 @@ EnvContract env_contract(const CharmProject& project) {
       }
       const std::string base = f.user_prefix + upper_snake(option.name);
       if (const auto clash = variables.find(base); clash != variables.end()) {
-        throw ConfigError({(project.dir / "charmcraft.yaml").string(), 0, 0},
+        throw ConfigError(option.position,
                           "config options '" + clash->second + "' and '" + option.name +
                               "' both become the environment variable " + base,
                           "paas-charm maps '-' to '_' and upper-cases names: rename one of them.");

@@ -85,6 +85,8 @@ TEST_F(EnvContractTest, TwoOptionsForOneVariableAreAnErrorNamingBoth) {
     EXPECT_EQ(std::string(error.what()),
               "config options 'api-url' and 'api_url' both become the environment variable "
               "FLASK_API_URL");
+    EXPECT_EQ(error.position().line, 13U);  // the second option's key
+    EXPECT_EQ(error.position().column, 5U);
   }
 }
 
