@@ -46,7 +46,8 @@ std::string file_digest(const fs::path& file) {
 
 /// Adds every entry of the local source: path, kind, mode, size, mtime (nanoseconds),
 /// and the content of small files and link targets.
-std::int64_t add_tree_state(std::string& text, const fs::path& root, const fs::path& skip) {
+std::int64_t add_tree_state(std::string& text, const fs::path& root, const fs::path& skip,
+                            SourceState state) {
   std::vector<std::string> lines;
   std::int64_t newest = 0;
   std::error_code error;
@@ -70,7 +71,14 @@ std::int64_t add_tree_state(std::string& text, const fs::path& root, const fs::p
     // Small files (source code, the usual edit) by content too: an editor or a checkout
     // that keeps the modification time still changes the key. Large ones by size and
     // time alone, so that a big tree is not read on every pack.
-    if (S_ISREG(status.st_mode) && status.st_size <= kHashedFileLimit) {
+    if (state == SourceState::kMetadata) {
+      // Any write, chmod or rename changes the change time and no tool sets it back.
+      line += " " + std::to_string(status.st_ino) + " " + std::to_string(status.st_ctim.tv_sec) +
+              "." + std::to_string(status.st_ctim.tv_nsec);
+      if (S_ISLNK(status.st_mode)) {
+        line += " -> " + fs::read_symlink(it->path(), error).string();
+      }
+    } else if (S_ISREG(status.st_mode) && status.st_size <= kHashedFileLimit) {
       line += " " + file_digest(it->path());
     } else if (S_ISLNK(status.st_mode)) {
       line += " -> " + fs::read_symlink(it->path(), error).string();
@@ -90,7 +98,7 @@ std::int64_t add_tree_state(std::string& text, const fs::path& root, const fs::p
 PartKey part_key(const RockProject& project, const PartSpec& part, const fs::path& project_dir,
                  const fs::path& output_dir, const std::string& build_for,
                  const std::vector<deb::AptSource>& apt_sources,
-                 const std::vector<std::string>& dependency_keys) {
+                 const std::vector<std::string>& dependency_keys, SourceState state) {
   const bool remote = part.source_type == "git" || part.source.ends_with(".git") ||
                       part.source.starts_with("git") || part.source.starts_with("http://") ||
                       part.source.starts_with("https://");
@@ -107,6 +115,7 @@ PartKey part_key(const RockProject& project, const PartSpec& part, const fs::pat
     add(text, "apt.components", source.components);
   }
   add(text, "name", part.name);
+  add(text, "source-state", state == SourceState::kMetadata ? "metadata" : "content");
   add(text, "plugin", part.plugin);
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
            {"source", part.source},
@@ -134,7 +143,7 @@ PartKey part_key(const RockProject& project, const PartSpec& part, const fs::pat
     const fs::path source = (project_dir / part.source).lexically_normal();
     struct stat status {};
     if (::stat(source.c_str(), &status) == 0 && S_ISDIR(status.st_mode)) {
-      key.newest = add_tree_state(text, source, output_dir);
+      key.newest = add_tree_state(text, source, output_dir, state);
     } else if (::stat(source.c_str(), &status) == 0) {
       add(text, "file",
           std::to_string(status.st_size) + " " + std::to_string(status.st_mtim.tv_sec) + "." +

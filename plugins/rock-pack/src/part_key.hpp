@@ -21,11 +21,19 @@ struct PartKey {
   std::int64_t newest = 0;  ///< the newest modification time in its local source
 };
 
+/// How a local source's files are told apart. kContent reads small files, for sources
+/// gantry hard-links into its directories (a link changes a file's change time, so that
+/// time cannot be used). kMetadata adds each entry's inode and change time instead, which
+/// every write, chmod or rename moves and no tool sets back: for sources gantry only
+/// reads (parts layered from their source), where reading a large tree twice would cost.
+enum class SourceState { kContent, kMetadata };
+
 [[nodiscard]] PartKey part_key(const RockProject& project, const PartSpec& part,
                                const std::filesystem::path& project_dir,
                                const std::filesystem::path& output_dir,
                                const std::string& build_for,
                                const std::vector<deb::AptSource>& apt_sources,
-                               const std::vector<std::string>& dependency_keys);
+                               const std::vector<std::string>& dependency_keys,
+                               SourceState state = SourceState::kContent);
 
 }  // namespace gantry::rock_pack

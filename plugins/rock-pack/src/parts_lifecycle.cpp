@@ -25,6 +25,7 @@
 #include "build_tools.hpp"
 #include "go_build.hpp"
 #include "python_install.hpp"
+#include "source_layered_part.hpp"
 
 namespace gantry::rock_pack {
 namespace {
@@ -239,6 +240,14 @@ class Lifecycle {
                  (p.plugin != "nil" && p.plugin != "dump");
         });
     move_ = runs_commands ? FileMove::kCopy : FileMove::kLink;
+    if (options.layers_from_sources) {
+      for (const auto& part : project.parts) {
+        if (auto root = source_layered_root(part, runs_commands, options.project_dir,
+                                            options.work_dir, options.output_dir)) {
+          source_roots_.emplace(part.name, std::move(*root));
+        }
+      }
+    }
   }
 
   PrimedTree run() {
@@ -261,7 +270,7 @@ class Lifecycle {
     }
     for (const PartSpec* part : order) {
       check_cancelled();
-      if (cached_install(*part)) {
+      if (cached_install(*part) || source_roots_.contains(part->name)) {
         continue;
       }
       options_.info("Pulling " + part->name);
@@ -269,6 +278,11 @@ class Lifecycle {
     }
     for (const PartSpec* part : order) {
       check_cancelled();
+      if (const auto root = source_roots_.find(part->name); root != source_roots_.end()) {
+        options_.info("Staging " + part->name + " from its source, " + root->second.string());
+        stage_from_source(*part, root->second);
+        continue;
+      }
       if (const auto cached = cached_install(*part)) {
         options_.info("Reusing " + part->name + ": its definition and source are unchanged");
         copy_tree(*cached, dirs(*part).install, {}, move_);
@@ -285,6 +299,11 @@ class Lifecycle {
     for (const PartSpec* part : order) {
       check_cancelled();
       options_.info("Priming " + part->name);
+      if (const auto root = source_roots_.find(part->name); root != source_roots_.end()) {
+        prime_from_source(*part);
+        primed_.part_roots[part->name] = root->second;
+        continue;
+      }
       step(*part, "PRIME", part->override_prime, prime_dir(), [&] { prime(*part); });
     }
     primed_.prime_dir = prime_dir();
@@ -306,7 +325,9 @@ class Lifecycle {
         dependency_keys.push_back(primed_.part_keys[dependency]);
       }
       const auto key = part_key(project_, *part, options_.project_dir, options_.output_dir,
-                                options_.build_for, options_.apt_sources, dependency_keys);
+                                options_.build_for, options_.apt_sources, dependency_keys,
+                                source_roots_.contains(part->name) ? SourceState::kMetadata
+                                                                   : SourceState::kContent);
       primed_.part_keys[part->name] = key.digest;
       primed_.part_epochs[part->name] = key.newest;
       primed_.prime_definition += part->name + "\n" + part->override_stage.value_or("") + "\n" +
@@ -345,6 +366,9 @@ class Lifecycle {
       previous.craftctl_values = json.at("values").get<std::map<std::string, std::string>>();
       previous.parts =
           json.at("parts").get<std::vector<std::pair<std::string, std::vector<std::string>>>>();
+      for (const auto& [part, root] : json.at("roots").items()) {
+        previous.part_roots[part] = root.get<std::string>();
+      }
       for (const auto& [path, owner] : json.at("ownership").items()) {
         Ownership ownership;
         if (owner.contains("uid")) {
@@ -389,6 +413,7 @@ class Lifecycle {
                               {"definition", primed.prime_definition},
                               {"values", primed.craftctl_values},
                               {"parts", primed.parts},
+                              {"roots", primed.part_roots},
                               {"ownership", ownership}};
     archive::write_file_atomically(record_file(), json.dump(),
                                    archive::AtomicFile::Durability::kUnsynced);
@@ -816,11 +841,31 @@ class Lifecycle {
   void stage(const PartSpec& part) {
     const fs::path install = dirs(part).install;
     const auto entries = Fileset(part.stage).select(install);
+    check_stage_conflicts(part, install, entries);
+    migrate(install, stage_dir(), entries, move_);
     for (const auto& name : entries) {
-      const fs::path target = stage_dir() / name;
-      if (const auto owner = staged_by_.find(name); owner != staged_by_.end() &&
-                                                    owner->second != part.name &&
-                                                    !same_entry(install / name, target)) {
+      staged_by_.emplace(name, part.name);
+      staged_files_[part.name].push_back(name);
+    }
+  }
+
+  /// Where a staged path's content is: stage/, or the source of the part that staged it
+  /// from its source.
+  [[nodiscard]] fs::path staged_path(const std::string& name) const {
+    if (const auto owner = staged_by_.find(name); owner != staged_by_.end()) {
+      if (const auto root = source_roots_.find(owner->second); root != source_roots_.end()) {
+        return root->second / name;
+      }
+    }
+    return stage_dir() / name;
+  }
+
+  void check_stage_conflicts(const PartSpec& part, const fs::path& root,
+                             const std::vector<std::string>& entries) const {
+    for (const auto& name : entries) {
+      if (const auto owner = staged_by_.find(name);
+          owner != staged_by_.end() && owner->second != part.name &&
+          !same_entry(root / name, staged_path(name))) {
         throw Error(
             "Failed to stage: parts list the same file with different contents or "
             "permissions. Parts '" +
@@ -829,10 +874,27 @@ class Lifecycle {
                 "\"] in the other), or make both identical.");
       }
     }
-    migrate(install, stage_dir(), entries, move_);
+  }
+
+  /// Stage for a part layered from its source: what it stages is listed, not copied.
+  void stage_from_source(const PartSpec& part, const fs::path& root) {
+    const auto entries = Fileset(part.stage).select(root);
+    check_stage_conflicts(part, root, entries);
     for (const auto& name : entries) {
       staged_by_.emplace(name, part.name);
       staged_files_[part.name].push_back(name);
+    }
+  }
+
+  /// Prime for a part layered from its source: everything it staged (its prime fileset
+  /// is the default), into its layer unless an earlier part has the path.
+  void prime_from_source(const PartSpec& part) {
+    auto& mine = primed_by_[part.name];
+    for (const auto& name : staged_files_[part.name]) {
+      if (primed_owner_.emplace(name, part.name).second ||
+          fs::is_directory(source_roots_.at(part.name) / name)) {
+        mine.push_back(name);
+      }
     }
   }
 
@@ -877,6 +939,7 @@ class Lifecycle {
   std::map<std::string, std::string> values_;
   int scripts_run_ = 0;
   std::map<std::string, std::string> staged_by_;
+  std::map<std::string, fs::path> source_roots_;  ///< parts layered from their source
   std::map<std::string, std::vector<std::string>> staged_files_;
   std::map<std::string, std::string> primed_owner_;
   std::map<std::string, std::vector<std::string>> primed_by_;
@@ -927,6 +990,20 @@ std::vector<const PartSpec*> processing_order(const RockProject& project) {
     order.push_back(next);
   }
   return order;
+}
+
+const fs::path& PrimedTree::root_of(const std::string& part) const {
+  const auto found = part_roots.find(part);
+  return found == part_roots.end() ? prime_dir : found->second;
+}
+
+fs::path PrimedTree::path_of(const std::string& name) const {
+  for (const auto& [part, names] : parts) {
+    if (part_roots.contains(part) && std::find(names.begin(), names.end(), name) != names.end()) {
+      return part_roots.at(part) / name;
+    }
+  }
+  return prime_dir / name;
 }
 
 PrimedTree run_lifecycle(const RockProject& project, const LifecycleOptions& options) {

@@ -24,6 +24,9 @@ struct LifecycleOptions {
   std::function<void(const std::string&)> info = [](const std::string&) {};
   std::function<void(const std::string&)> warn = [](const std::string&) {};
   std::function<bool()> cancelled = [] { return false; };
+  /// Parts that can be (source_layered_part.hpp) are layered from their source rather
+  /// than copied through the lifecycle's directories.
+  bool layers_from_sources = true;
 };
 
 /// Owner and mode a `permissions` entry gives a primed path.
@@ -38,6 +41,9 @@ struct Ownership {
 struct PrimedTree {
   std::filesystem::path prime_dir;
   std::vector<std::pair<std::string, std::vector<std::string>>> parts;
+  /// The parts layered from their source: where their primed paths are instead of
+  /// prime_dir.
+  std::map<std::string, std::filesystem::path> part_roots;
   std::map<std::string, Ownership> ownership;          ///< by primed path
   std::map<std::string, std::string> craftctl_values;  ///< what `craftctl set` recorded
   /// Each part's key (PartKey::digest; empty when it cannot be reused) and the newest
@@ -46,6 +52,11 @@ struct PrimedTree {
   std::map<std::string, std::int64_t> part_epochs;
   /// Everything that can change primed files after the parts' builds, for layer keys.
   std::string prime_definition;
+
+  /// The root `part`'s primed paths are under.
+  [[nodiscard]] const std::filesystem::path& root_of(const std::string& part) const;
+  /// Where the primed path `name` is on disk: under the root of the part that primed it.
+  [[nodiscard]] std::filesystem::path path_of(const std::string& name) const;
 };
 
 /// The parts in processing order: alphabetical, each after what it names in `after`.

@@ -236,7 +236,7 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
   // A primed file the base already has, with the same content, owner and mode, is left
   // out (rockcraft's pruning); a top-level directory the base has as a symlink gets no
   // entry of its own (usrmerge).
-  const auto layer_names = [&](const std::vector<std::string>& names) {
+  const auto layer_names = [&](const fs::path& root, const std::vector<std::string>& names) {
     if (!base) {
       return names;
     }
@@ -247,7 +247,7 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
         continue;
       }
       const auto in_base = base->files.find(target);
-      const fs::path path = primed.prime_dir / name;
+      const fs::path path = root / name;
       struct stat status {};
       if (in_base != base->files.end() && in_base->second.kind == BaseEntry::Kind::kFile &&
           ::lstat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode) &&
@@ -332,7 +332,8 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
             : epoch_of->second;
     const auto write = [&] {
       oci::LayerWriter layer(image.blobs_dir());
-      oci::add_paths(layer.tar(), primed.prime_dir, layer_names(names),
+      const fs::path& root = primed.root_of(part);
+      oci::add_paths(layer.tar(), root, layer_names(root, names),
                      {.mtime = mtime, .adjust = policy.adjust});
       return layer.finish();
     };
@@ -366,7 +367,8 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
       throw Cancelled();
     }
     oci::LayerWriter layer(image.blobs_dir());
-    oci::add_paths(layer.tar(), primed.prime_dir, layer_names(all), policy);
+    // The lifecycle layers no part from its source in this mode: all is in prime_dir.
+    oci::add_paths(layer.tar(), primed.prime_dir, layer_names(primed.prime_dir, all), policy);
     image.add_layer(layer.finish(), "Add the primed parts");
   } else {
     for (const auto& [part, names] : primed.parts) {
@@ -380,7 +382,7 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
   config.created = rfc3339(epoch);
   if (!project.run_user.empty()) {
     const auto from_prime = [&](const std::string& name) {
-      const fs::path file = primed.prime_dir / name;
+      const fs::path file = primed.path_of(name);
       std::string text = fs::is_regular_file(file) ? read_text(file) : std::string();
       if (!fs::is_regular_file(file) && base) {
         const auto found = base->account_files.find(name);
@@ -396,7 +398,7 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
          from_prime("etc/passwd") +
              "_daemon_:x:584792:584792::/var/lib/pebble/default:/usr/bin/false\n"},
         {"etc/group", 0644, from_prime("etc/group") + "_daemon_:x:584792:\n"}};
-    if (fs::is_regular_file(primed.prime_dir / "etc/shadow") ||
+    if (fs::is_regular_file(primed.path_of("etc/shadow")) ||
         (base && base->account_files.contains("etc/shadow"))) {
       files.push_back(
           {"etc/shadow", 0640,

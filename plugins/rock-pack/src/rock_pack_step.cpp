@@ -167,6 +167,7 @@ void RockPackStep::run(sdk::Context& context) {
   lifecycle.info = [&](const std::string& message) { context.info(message); };
   lifecycle.warn = warn;
   lifecycle.cancelled = [&] { return context.cancelled(); };
+  lifecycle.layers_from_sources = !context.boolean("single-layer");
   const auto primed = run_lifecycle(project, lifecycle);
   if (!project.adopt_info.empty()) {
     for (const auto* key : {"version", "summary", "description"}) {
