@@ -88,7 +88,34 @@ Plan single_step_plan(StepEndpoint& endpoint,
   return plan;
 }
 
+/// What a command line asks for before its command: `--version` and the top-level
+/// `--help` need no plugin loaded, so they load none.
+enum class TopLevel { kVersion, kHelp, kCommand };
+
+TopLevel top_level(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--version") {
+      return TopLevel::kVersion;
+    }
+    if (arg == "-h" || arg == "--help") {
+      return TopLevel::kHelp;
+    }
+    if (arg == "--verbosity" || arg == "--output") {
+      ++i;  // their value
+    } else if (arg.empty() || arg[0] != '-') {
+      return TopLevel::kCommand;
+    }
+  }
+  return TopLevel::kCommand;
+}
+
 int main_with_errors(int argc, char** argv) {
+  const TopLevel asked = top_level(argc, argv);
+  if (asked == TopLevel::kVersion) {
+    std::cout << GANTRY_VERSION << "\n";
+    return code(ExitCode::kOk);
+  }
   CLI::App app("gantry: build, push and deploy 12-factor apps through step plugins", "gantry");
   app.set_version_flag("--version", GANTRY_VERSION);
   app.require_subcommand(1);
@@ -107,14 +134,19 @@ int main_with_errors(int argc, char** argv) {
 
   StepRegistry registry;
   const auto search = plugin_search_path(env("GANTRY_PLUGIN_PATH"), bundled_plugin_dir());
-  registry.load_plugins(search);
+  const auto cache_dir = DescriptionCache::default_dir();
+  const std::optional<DescriptionCache> cache =
+      cache_dir ? std::optional<DescriptionCache>(*cache_dir) : std::nullopt;
+  registry.load_plugins(search, cache ? &*cache : nullptr,
+                        asked == TopLevel::kHelp ? StepRegistry::Uncached::kLeaveOut
+                                                 : StepRegistry::Uncached::kLoad);
 
   auto* run = app.add_subcommand("run", "Run a pipeline (default: gantry.yaml)");
   std::string pipeline_file = "gantry.yaml";
   std::size_t jobs = std::max(1U, std::thread::hardware_concurrency());
   run->add_option("file", pipeline_file, "The pipeline file")->capture_default_str();
   run->add_option("-j,--jobs", jobs, "How many steps may run at once")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
       ->capture_default_str();
 
   auto* plugins = app.add_subcommand("plugins", "List the steps the plugin path provides");

@@ -2,9 +2,11 @@
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <sstream>
 
+#include "gantry/yaml/document.hpp"
 #include "pipeline/invalid_pipeline.hpp"
 
 namespace gantry::host {
@@ -40,12 +42,16 @@ class Parser {
     }
     bool has_steps = false;
     for (const auto& entry : root) {
-      const std::string key = entry.first.as<std::string>();
+      const auto key_or_none = key_text(entry.first);
+      if (!key_or_none) {
+        continue;
+      }
+      const std::string& key = *key_or_none;
       if (key == "name") {
         if (!entry.second.IsScalar()) {
           problem(entry.second, "`name:` is a string");
         } else {
-          pipeline.name = entry.second.as<std::string>();
+          pipeline.name = entry.second.Scalar();
         }
       } else if (key == "steps") {
         has_steps = true;
@@ -60,6 +66,15 @@ class Parser {
     return pipeline;
   }
 
+  /// A mapping key as text; a key that is a list or a mapping is a problem (nullopt).
+  std::optional<std::string> key_text(const YAML::Node& key) {
+    if (!key.IsScalar()) {
+      problem(key, "a key here is a plain name, not a list or a mapping");
+      return std::nullopt;
+    }
+    return key.Scalar();
+  }
+
   [[nodiscard]] std::vector<Problem> take_problems() { return std::move(problems_); }
 
  private:
@@ -71,8 +86,12 @@ class Parser {
     }
     std::map<std::string, SourcePosition> seen;
     for (const auto& entry : steps) {
+      const auto id = key_text(entry.first);
+      if (!id) {
+        continue;
+      }
       PipelineStep step;
-      step.id = entry.first.as<std::string>();
+      step.id = *id;
       step.position = at(entry.first);
       if (!std::regex_match(step.id, kStepId)) {
         problem(entry.first, "step id '" + step.id + "' is not a valid id",
@@ -97,14 +116,18 @@ class Parser {
     }
     bool has_uses = false;
     for (const auto& entry : body) {
-      const std::string key = entry.first.as<std::string>();
+      const auto key_or_none = key_text(entry.first);
+      if (!key_or_none) {
+        continue;
+      }
+      const std::string& key = *key_or_none;
       if (key == "uses") {
         has_uses = true;
-        if (!entry.second.IsScalar() || entry.second.as<std::string>().empty()) {
+        if (!entry.second.IsScalar() || entry.second.Scalar().empty()) {
           problem(entry.second, "`uses:` names a step, e.g. `uses: exec`",
                   "Run `gantry plugins` to list the steps.");
         } else {
-          step.uses = entry.second.as<std::string>();
+          step.uses = entry.second.Scalar();
           step.uses_position = at(entry.second);
         }
       } else if (key == "with") {
@@ -131,8 +154,11 @@ class Parser {
     }
     std::map<std::string, SourcePosition> seen;
     for (const auto& entry : with) {
-      ParamEntry param{entry.first.as<std::string>(), at(entry.first), entry.second,
-                       at(entry.second)};
+      const auto name = key_text(entry.first);
+      if (!name) {
+        continue;
+      }
+      ParamEntry param{*name, at(entry.first), entry.second, at(entry.second)};
       const auto [first, inserted] = seen.emplace(param.name, param.key_position);
       if (!inserted) {
         problem(entry.first, "parameter '" + param.name + "' is given twice",
@@ -145,7 +171,7 @@ class Parser {
 
   void parse_needs(const YAML::Node& needs, PipelineStep& step) {
     if (needs.IsScalar()) {
-      step.needs.push_back({needs.as<std::string>(), at(needs)});
+      step.needs.push_back({needs.Scalar(), at(needs)});
       return;
     }
     if (!needs.IsSequence()) {
@@ -156,7 +182,7 @@ class Parser {
       if (!item.IsScalar()) {
         problem(item, "`needs:` lists step ids");
       } else {
-        step.needs.push_back({item.as<std::string>(), at(item)});
+        step.needs.push_back({item.Scalar(), at(item)});
       }
     }
   }
@@ -170,7 +196,7 @@ class Parser {
 Pipeline parse_pipeline(std::string_view text, const std::filesystem::path& file) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    root = yaml::load_document(text);
   } catch (const YAML::Exception& error) {
     const SourcePosition where{file.string(), static_cast<std::uint32_t>(error.mark.line + 1),
                                static_cast<std::uint32_t>(error.mark.column + 1)};
@@ -186,6 +212,12 @@ Pipeline parse_pipeline(std::string_view text, const std::filesystem::path& file
 }
 
 Pipeline parse_pipeline_file(const std::filesystem::path& file) {
+  std::error_code error;
+  if (std::filesystem::is_directory(file, error)) {
+    throw ConfigError(
+        {file.string(), 0, 0}, "the pipeline file is a directory",
+        "Give the pipeline file itself: `gantry run " + (file / "gantry.yaml").string() + "`.");
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     throw Error("cannot read pipeline file " + file.string(),

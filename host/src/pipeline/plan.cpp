@@ -2,6 +2,7 @@
 
 #include "gantry/sdk/promised_outputs.hpp"
 #include "gantry/sdk/step_runner.hpp"
+#include "gantry/sdk/utf8.hpp"
 #include "gantry/sdk/value.hpp"
 #include "pipeline/expression.hpp"
 #include "pipeline/invalid_pipeline.hpp"
@@ -10,6 +11,15 @@
 
 namespace gantry::host {
 namespace {
+
+/// `text` itself when it is UTF-8, the only text the step protocol carries.
+const std::string& utf8_text(const std::string& text) {
+  if (!sdk::is_valid_utf8(text)) {
+    throw Error("is not valid UTF-8 text",
+                "Write the value in UTF-8; a file name in another encoding can be renamed.");
+  }
+  return text;
+}
 
 /// A value for a parameter whose type needs a scalar; throws a message for the user.
 std::string scalar_text(const YAML::Node& node, v1::ParamType type) {
@@ -20,7 +30,7 @@ std::string scalar_text(const YAML::Node& node, v1::ParamType type) {
     throw Error("must be a " + std::string(sdk::type_name(type)) + ", not a " +
                 (node.IsSequence() ? "list" : "mapping"));
   }
-  return node.Scalar();
+  return utf8_text(node.Scalar());
 }
 
 bool has_expression(const std::string& text) { return text.find("${{") != std::string::npos; }
@@ -58,7 +68,7 @@ bool convert(const YAML::Node& node, v1::ParamType type, v1::Value& value) {
         if (!item.IsScalar()) {
           throw Error("must be a list of strings");
         }
-        items.push_back(item.Scalar());
+        items.push_back(utf8_text(item.Scalar()));
       }
       value = sdk::list_value(items);
       return true;
@@ -72,7 +82,10 @@ bool convert(const YAML::Node& node, v1::ParamType type, v1::Value& value) {
         if (!entry.second.IsScalar()) {
           throw Error("must map names to strings; '" + entry.first.Scalar() + "' is not a string");
         }
-        entries[entry.first.Scalar()] = entry.second.Scalar();
+        if (!entry.first.IsScalar()) {
+          throw Error("must map names to strings; a name is not a string");
+        }
+        entries[utf8_text(entry.first.Scalar())] = utf8_text(entry.second.Scalar());
       }
       value = sdk::map_value(entries);
       return true;
@@ -177,11 +190,12 @@ class Planner {
     std::map<std::string, SourcePosition> positions;
     std::set<std::string> invalid;
     for (const auto& entry : step.with) {
-      positions[entry.name] = entry.key_position;
       const auto* spec = find_spec(description, entry.name);
       if (spec == nullptr) {
+        positions[entry.name] = entry.key_position;
         continue;  // reported by check_params below, at the key
       }
+      positions[entry.name] = entry.value_position;  // a range or a choice, at the value
       v1::Value value;
       try {
         if (!convert(entry.value, spec->type(), value)) {

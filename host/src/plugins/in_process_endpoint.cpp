@@ -1,10 +1,11 @@
 #include "plugins/in_process_endpoint.hpp"
 
-#include <boost/dll/library_info.hpp>
 #include <mutex>
 #include <string>
 
 #include "gantry/sdk/description.hpp"
+#include "plugins/description_check.hpp"
+#include "plugins/elf_symbols.hpp"
 #include "plugins/plugin_error.hpp"
 
 namespace gantry::host {
@@ -14,14 +15,8 @@ constexpr const char* kRebuild = "Rebuild the plugin against this gantry's SDK."
 
 bool exports_entry_alias(const std::filesystem::path& file) {
   try {
-    boost::dll::library_info info(boost::dll::fs::path(file.string()));
-    for (const auto& symbol : info.symbols("boostdll")) {
-      if (symbol == GANTRY_PLUGIN_ENTRY_ALIAS_NAME) {
-        return true;
-      }
-    }
-    return false;
-  } catch (const std::exception& error) {
+    return elf_file_defines_symbol_in_section(file, "boostdll", GANTRY_PLUGIN_ENTRY_ALIAS_NAME);
+  } catch (const MalformedElf& error) {
     throw PluginError(file, std::string("not a shared library (") + error.what() + ")",
                       "Remove the file from the plugin directory.");
   }
@@ -86,23 +81,37 @@ v1::StepDescription describe_through(const gantry_plugin_v1& table,
   return description;
 }
 
+/// Emits `result` as the run's last event; the caller returns it whatever the sink does.
+void emit_result(sdk::EventSink& sink, const v1::Result& result) {
+  v1::RunEvent event;
+  event.set_time_unix_micros(sdk::now_unix_micros());
+  *event.mutable_result() = result;
+  try {
+    sink.emit(event);
+  } catch (...) {
+    // The caller gets the result as the return value all the same.
+  }
+}
+
 }  // namespace
 
-std::unique_ptr<InProcessEndpoint> InProcessEndpoint::load(const std::filesystem::path& file) {
+InProcessEndpoint::Library InProcessEndpoint::open(const std::filesystem::path& file) {
+  // Read the file before loading it: dlopen runs a library's constructors.
   if (!exports_entry_alias(file)) {
     throw PluginError(file, "not a gantry plugin: it exports no " GANTRY_PLUGIN_ENTRY_ALIAS_NAME,
                       "Build it with gantry_add_plugin() and one GANTRY_PLUGIN(...) line.");
   }
-  boost::dll::shared_library library;
+  Library opened;
   try {
-    library.load(boost::dll::fs::path(file.string()),
-                 boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    opened.library.load(boost::dll::fs::path(file.string()),
+                        boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& error) {
     throw PluginError(file, std::string("cannot be loaded: ") + error.what(),
                       "Check that the libraries it needs are installed (ldd shows them).");
   }
-  auto& entry = library.get_alias<gantry_plugin_entry_fn>(GANTRY_PLUGIN_ENTRY_ALIAS_NAME);
-  const gantry_plugin_v1* table = entry();
+  auto& entry = opened.library.get_alias<gantry_plugin_entry_fn>(GANTRY_PLUGIN_ENTRY_ALIAS_NAME);
+  opened.table = entry();
+  const gantry_plugin_v1* table = opened.table;
   if (table == nullptr) {
     throw PluginError(file, "its entry point returned no entry table", kRebuild);
   }
@@ -118,10 +127,15 @@ std::unique_ptr<InProcessEndpoint> InProcessEndpoint::load(const std::filesystem
       table->run == nullptr || table->name == nullptr) {
     throw PluginError(file, "its entry table is incomplete", kRebuild);
   }
-  const v1::StepDescription description = describe_through(*table, file);
-  if (description.name() != table->name) {
+  return opened;
+}
+
+std::unique_ptr<InProcessEndpoint> InProcessEndpoint::load(const std::filesystem::path& file) {
+  Library opened = open(file);
+  const v1::StepDescription description = describe_through(*opened.table, file);
+  if (description.name() != opened.table->name) {
     throw PluginError(file,
-                      "its entry table names step '" + std::string(table->name) +
+                      "its entry table names step '" + std::string(opened.table->name) +
                           "' but its description names '" + description.name() + "'",
                       kRebuild);
   }
@@ -133,25 +147,62 @@ std::unique_ptr<InProcessEndpoint> InProcessEndpoint::load(const std::filesystem
                           std::to_string(sdk::kProtocolVersion),
                       kRebuild);
   }
+  if (const auto problem = description_problem(description)) {
+    throw PluginError(file, *problem, kRebuild);
+  }
   return std::unique_ptr<InProcessEndpoint>(
-      new InProcessEndpoint(file, std::move(library), table, description));
+      new InProcessEndpoint(file, std::move(opened), description));
 }
 
-InProcessEndpoint::InProcessEndpoint(std::filesystem::path file, boost::dll::shared_library library,
-                                     const gantry_plugin_v1* table, v1::StepDescription description)
-    : file_(std::move(file)),
-      library_(std::move(library)),
-      table_(table),
-      description_(std::move(description)) {}
+std::unique_ptr<InProcessEndpoint> InProcessEndpoint::described(std::filesystem::path file,
+                                                                v1::StepDescription description) {
+  return std::unique_ptr<InProcessEndpoint>(
+      new InProcessEndpoint(std::move(file), std::nullopt, std::move(description)));
+}
 
-v1::StepDescription InProcessEndpoint::describe() const { return describe_through(*table_, file_); }
+InProcessEndpoint::InProcessEndpoint(std::filesystem::path file, std::optional<Library> library,
+                                     v1::StepDescription description)
+    : file_(std::move(file)), library_(std::move(library)), description_(std::move(description)) {}
+
+const gantry_plugin_v1& InProcessEndpoint::table() const {
+  const std::lock_guard lock(mutex_);
+  if (!library_) {
+    Library opened = open(file_);
+    if (opened.table->name != description_.name()) {
+      throw PluginError(file_,
+                        "it now provides step '" + std::string(opened.table->name) +
+                            "', not the '" + description_.name() + "' it described",
+                        "Run the command again: the library changed while gantry ran.");
+    }
+    library_ = std::move(opened);
+  }
+  return *library_->table;
+}
+
+bool InProcessEndpoint::loaded() const {
+  const std::lock_guard lock(mutex_);
+  return library_.has_value();
+}
+
+v1::StepDescription InProcessEndpoint::describe() const { return describe_through(table(), file_); }
 
 v1::Result InProcessEndpoint::run(const v1::RunRequest& request, sdk::EventSink& sink) {
   RunState state{sink, {}, false, {}};
+  const gantry_plugin_v1* plugin = nullptr;
+  try {
+    plugin = &table();
+  } catch (const Error& error) {
+    state.saw_result = true;
+    state.result.set_outcome(v1::OUTCOME_FAILED);
+    state.result.set_message(error.what());
+    state.result.set_resolution(error.resolution());
+    emit_result(sink, state.result);
+    return state.result;
+  }
   try {
     const std::string bytes = request.SerializeAsString();
     const gantry_host_v1 host{&state, &emit_event, &is_cancelled};
-    table_->run({reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()}, &host);
+    plugin->run({reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()}, &host);
   } catch (...) {
     // Only serialization can throw here; the plugin's own code never unwinds.
   }
@@ -162,14 +213,7 @@ v1::Result InProcessEndpoint::run(const v1::RunRequest& request, sdk::EventSink&
     state.result.set_message("step '" + description_.name() + "' (" + file_.string() +
                              ") ended without reporting a result");
     state.result.set_resolution("This is a bug in the plugin: report it to its authors.");
-    v1::RunEvent event;
-    event.set_time_unix_micros(sdk::now_unix_micros());
-    *event.mutable_result() = state.result;
-    try {
-      sink.emit(event);
-    } catch (...) {
-      // The caller gets the result as the return value all the same.
-    }
+    emit_result(sink, state.result);
   }
   return state.result;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "gantry/sdk/error.hpp"
+#include "plugins/description_check.hpp"
 #include "plugins/in_process_endpoint.hpp"
 
 namespace gantry::host {
@@ -19,7 +20,8 @@ void StepRegistry::add(std::unique_ptr<StepEndpoint> endpoint) {
   steps_.emplace(name, std::move(endpoint));
 }
 
-void StepRegistry::load_plugins(const PluginSearchPath& search) {
+void StepRegistry::load_plugins(const PluginSearchPath& search, const DescriptionCache* cache,
+                                Uncached uncached) {
   for (const auto& dir : search.directories) {
     std::error_code error;
     if (!std::filesystem::is_directory(dir, error)) {
@@ -34,7 +36,20 @@ void StepRegistry::load_plugins(const PluginSearchPath& search) {
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {
       try {
-        add(InProcessEndpoint::load(file));
+        const auto identity = cache != nullptr ? identify(file) : std::nullopt;
+        auto description = identity ? cache->find(*identity) : std::nullopt;
+        // Checked again: the cache is a file anyone with the user's rights may edit.
+        if (description && !description_problem(*description)) {
+          add(InProcessEndpoint::described(file, std::move(*description)));
+        } else if (uncached == Uncached::kLeaveOut) {
+          ++left_out_;
+        } else {
+          auto endpoint = InProcessEndpoint::load(file);
+          if (identity) {
+            cache->store(*identity, endpoint->description());
+          }
+          add(std::move(endpoint));
+        }
       } catch (const Error& refused) {
         problems_.emplace_back(refused.what());
       }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "plugins/description_cache.hpp"
 #include "plugins/plugin_search_path.hpp"
 #include "plugins/step_endpoint.hpp"
 
@@ -17,9 +18,16 @@ class StepRegistry {
   /// Adds a step. Throws gantry::Error naming both origins when the name is taken.
   void add(std::unique_ptr<StepEndpoint> endpoint);
 
-  /// Loads every `*.so` in each directory, in order (files sorted by name), and records
-  /// each library that is refused in problems(). The first plugin found for a name wins.
-  void load_plugins(const PluginSearchPath& search);
+  /// What load_plugins does with a library whose description is not in the cache.
+  enum class Uncached { kLoad, kLeaveOut };
+
+  /// Adds a step for every `*.so` in each directory, in order (files sorted by name), and
+  /// records each library that is refused in problems(). The first plugin found for a
+  /// name wins. A library whose description `cache` holds for its identity is not loaded
+  /// until its step runs; any other is loaded, checked and described now (and its
+  /// description stored), or with Uncached::kLeaveOut counted in left_out() and skipped.
+  void load_plugins(const PluginSearchPath& search, const DescriptionCache* cache = nullptr,
+                    Uncached uncached = Uncached::kLoad);
 
   /// The step called `name`, or nullptr.
   [[nodiscard]] StepEndpoint* find(const std::string& name) const;
@@ -27,10 +35,13 @@ class StepRegistry {
   [[nodiscard]] std::vector<const StepEndpoint*> steps() const;
   /// Why libraries on the search path were refused, each message naming its file.
   [[nodiscard]] const std::vector<std::string>& problems() const { return problems_; }
+  /// How many libraries Uncached::kLeaveOut skipped.
+  [[nodiscard]] std::size_t left_out() const { return left_out_; }
 
  private:
   std::map<std::string, std::unique_ptr<StepEndpoint>> steps_;
   std::vector<std::string> problems_;
+  std::size_t left_out_ = 0;
 };
 
 }  // namespace gantry::host

@@ -5,6 +5,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "gantry/sdk/event_sink.hpp"
 
@@ -59,6 +60,7 @@ class PlanRun {
       slots_[i].report.id = plan.steps[i].id;
       slots_[i].report.uses =
           plan.steps[i].endpoint != nullptr ? plan.steps[i].endpoint->description().name() : "";
+      by_id_.emplace(plan.steps[i].id, i);
     }
   }
 
@@ -102,13 +104,10 @@ class PlanRun {
   }
 
  private:
+  /// By index: skipping every step after a failure must stay linear in their number.
   [[nodiscard]] const Slot* slot_of(const std::string& id) const {
-    for (const auto& slot : slots_) {
-      if (slot.step->id == id) {
-        return &slot;
-      }
-    }
-    return nullptr;
+    const auto found = by_id_.find(id);
+    return found == by_id_.end() ? nullptr : &slots_[found->second];
   }
 
   [[nodiscard]] bool ready(const Slot& slot) const {
@@ -215,6 +214,7 @@ class PlanRun {
   Reporter& reporter_;
   const SchedulerOptions& options_;
   std::deque<Slot> slots_;
+  std::unordered_map<std::string, std::size_t> by_id_;
   std::mutex mutex_;
   std::condition_variable finished_;
   std::deque<std::size_t> completed_;

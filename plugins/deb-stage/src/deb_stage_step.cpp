@@ -47,7 +47,9 @@ v1::StepDescription DebStageStep::describe() const {
       .param({.name = "jobs",
               .type = v1::PARAM_TYPE_INT,
               .default_value = sdk::int_value(8),
-              .help = "How many downloads run at once (1 to 64)."})
+              .help = "How many downloads run at once (1 to 64).",
+              .minimum = 1,
+              .maximum = 64})
       .param({.name = "link",
               .type = v1::PARAM_TYPE_BOOL,
               .default_value = sdk::bool_value(false),
@@ -61,9 +63,6 @@ v1::StepDescription DebStageStep::describe() const {
 
 void DebStageStep::run(sdk::Context& context) {
   const auto jobs = context.integer("jobs");
-  if (jobs < 1 || jobs > 64) {
-    throw Error("jobs is " + std::to_string(jobs) + ", outside 1 to 64", "Set jobs from 1 to 64.");
-  }
   deb::StageRequest request;
   request.packages = context.list("packages");
   request.into = resolved(context, context.path("into"));

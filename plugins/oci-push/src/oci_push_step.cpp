@@ -100,7 +100,9 @@ v1::StepDescription OciPushStep::describe() const {
       .param({.name = "jobs",
               .type = v1::PARAM_TYPE_INT,
               .default_value = sdk::int_value(4),
-              .help = "How many blobs to send at once (1 to 64)."})
+              .help = "How many blobs to send at once (1 to 64).",
+              .minimum = 1,
+              .maximum = 64})
       .output("digest", "The manifest digest, sha256:….")
       .output("reference", "The destination, e.g. localhost:5000/app:0.2.")
       .output("pinned", "The destination by digest, e.g. localhost:5000/app@sha256:….");
@@ -108,9 +110,6 @@ v1::StepDescription OciPushStep::describe() const {
 
 void OciPushStep::run(sdk::Context& context) {
   const auto jobs = context.integer("jobs");
-  if (jobs < 1 || jobs > 64) {
-    throw Error("jobs is " + std::to_string(jobs) + ", outside 1 to 64", "Set jobs from 1 to 64.");
-  }
   const auto source_location = locate(context.string("source"), context);
   const auto destination_location = locate(context.string("destination"), context);
   const auto source = oci::open_source(

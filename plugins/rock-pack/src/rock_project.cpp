@@ -15,6 +15,7 @@
 
 #include "entrypoint.hpp"
 #include "extensions/apply_extensions.hpp"
+#include "gantry/yaml/document.hpp"
 #include "package_repositories.hpp"
 #include "part_spec_parser.hpp"
 #include "pebble_schema.hpp"
@@ -182,8 +183,7 @@ class ProjectParser {
       project_.checks = field->value;
     }
     if (const Field* field = top_level.given("entrypoint-service")) {
-      project_.entrypoint_service =
-          parse_entrypoint_service(reader_, *field, project_.services);
+      project_.entrypoint_service = parse_entrypoint_service(reader_, *field, project_.services);
     }
     if (const Field* field = top_level.given("entrypoint-command")) {
       project_.entrypoint_command =
@@ -440,7 +440,7 @@ RockProject parse_rock_project(const std::string& text, const std::filesystem::p
                                const std::function<void(const std::string&)>& warn) {
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    root = yaml::load_document(text);
   } catch (const YAML::Exception& error) {
     throw ConfigError(
         {file.string(), static_cast<std::uint32_t>(error.mark.line + 1),

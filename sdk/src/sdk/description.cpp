@@ -19,6 +19,15 @@ Description& Description::param(const Param& param) {
   }
   spec->set_help(param.help);
   spec->set_secret(param.secret);
+  if (param.minimum) {
+    spec->set_minimum(*param.minimum);
+  }
+  if (param.maximum) {
+    spec->set_maximum(*param.maximum);
+  }
+  for (const auto& choice : param.choices) {
+    spec->add_choices(choice);
+  }
   return *this;
 }
 

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 
 #include "gantry/sdk/error.hpp"
+#include "gantry/sdk/utf8.hpp"
 #include "gantry/sdk/value.hpp"
 
 namespace gantry::sdk {
@@ -40,6 +42,60 @@ v1::Result cancelled() {
   return result;
 }
 
+/// Whether every text in `value` (a string, list items, map keys and values) is UTF-8.
+bool all_text_is_utf8(const v1::Value& value) {
+  switch (value.kind_case()) {
+    case v1::Value::kStringValue:
+      return is_valid_utf8(value.string_value());
+    case v1::Value::kListValue:
+      return std::all_of(value.list_value().items().begin(), value.list_value().items().end(),
+                         [](const std::string& item) { return is_valid_utf8(item); });
+    case v1::Value::kMapValue:
+      return std::all_of(value.map_value().entries().begin(), value.map_value().entries().end(),
+                         [](const auto& entry) {
+                           return is_valid_utf8(entry.first) && is_valid_utf8(entry.second);
+                         });
+    default:
+      return true;
+  }
+}
+
+std::string range_text(const v1::ParamSpec& spec) {
+  if (spec.has_minimum() && spec.has_maximum()) {
+    return "from " + std::to_string(spec.minimum()) + " to " + std::to_string(spec.maximum());
+  }
+  if (spec.has_minimum()) {
+    return "at least " + std::to_string(spec.minimum());
+  }
+  return "at most " + std::to_string(spec.maximum());
+}
+
+std::string choices_text(const v1::ParamSpec& spec) {
+  std::string text;
+  for (const auto& choice : spec.choices()) {
+    text += (text.empty() ? "" : ", ") + choice;
+  }
+  return text;
+}
+
+/// What is wrong with a value of the right kind: bounds, choices, text encoding.
+std::optional<std::string> value_problem(const v1::ParamSpec& spec, const v1::Value& value) {
+  if (!all_text_is_utf8(value)) {
+    return "is not valid UTF-8 text";
+  }
+  if (value.has_int_value() && ((spec.has_minimum() && value.int_value() < spec.minimum()) ||
+                                (spec.has_maximum() && value.int_value() > spec.maximum()))) {
+    return "is " + std::to_string(value.int_value()) + ", but must be " + range_text(spec);
+  }
+  if (value.has_string_value() && spec.choices_size() > 0 &&
+      std::find(spec.choices().begin(), spec.choices().end(), value.string_value()) ==
+          spec.choices().end()) {
+    return "is '" + display_value(value, spec.secret()) + "', but must be one of " +
+           choices_text(spec);
+  }
+  return std::nullopt;
+}
+
 std::string known_params(const v1::StepDescription& description) {
   std::string names;
   for (const auto& spec : description.params()) {
@@ -70,6 +126,10 @@ std::vector<v1::Diagnostic> check_params(
                                      "parameter '" + spec.name() + "' of " + subject +
                                          " must be a " + std::string(type_name(spec.type())),
                                      spec.help()));
+    } else if (const auto problem = value_problem(spec, found->second)) {
+      problems.push_back(
+          param_error(spec.name(), "parameter '" + spec.name() + "' of " + subject + " " + *problem,
+                      spec.help()));
     }
   }
   std::vector<std::string> unknown;

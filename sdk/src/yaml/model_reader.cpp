@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <fstream>
 #include <map>
+#include <sstream>
 
+#include "gantry/yaml/document.hpp"
 #include "gantry/yaml/scalar.hpp"
 
 namespace gantry::yaml {
@@ -73,11 +76,14 @@ Reader::Reader(std::filesystem::path file, std::string reference, Warn warn)
     : file_(std::move(file)), reference_(std::move(reference)), warn_(std::move(warn)) {}
 
 Field Reader::load() const {
+  std::ifstream in(file_, std::ios::binary);
+  std::ostringstream text;
+  if (!in || !(text << in.rdbuf())) {
+    throw Error("cannot read " + file_.string(), "Check that it exists and is readable.");
+  }
   YAML::Node document;
   try {
-    document = YAML::LoadFile(file_.string());
-  } catch (const YAML::BadFile&) {
-    throw Error("cannot read " + file_.string(), "Check that it exists and is readable.");
+    document = load_document(text.str());
   } catch (const YAML::Exception& error) {
     fail({file_.string(), static_cast<std::uint32_t>(error.mark.line + 1),
           static_cast<std::uint32_t>(error.mark.column + 1)},

@@ -123,3 +123,58 @@ TEST(StepRunnerTest, SecretsNeverReachTheFailureMessage) {
 
 }  // namespace
 }  // namespace gantry::sdk
+
+namespace gantry::sdk {
+namespace {
+
+v1::StepDescription bounded() {
+  return Description("bounded", "1.0.0", "Has bounds")
+      .param({.name = "jobs", .type = v1::PARAM_TYPE_INT, .minimum = 1, .maximum = 64})
+      .param({.name = "floor", .type = v1::PARAM_TYPE_INT, .minimum = 0})
+      .param({.name = "mode", .type = v1::PARAM_TYPE_STRING, .choices = {"fast", "safe"}})
+      .param({.name = "labels", .type = v1::PARAM_TYPE_MAP});
+}
+
+std::vector<std::string> summaries(const std::vector<v1::Diagnostic>& problems) {
+  std::vector<std::string> texts;
+  for (const auto& problem : problems) {
+    texts.push_back(problem.summary());
+  }
+  return texts;
+}
+
+TEST(StepRunnerTest, RangesAndChoicesArePartOfTheDescription) {
+  const auto description = bounded();
+  EXPECT_EQ(description.params(0).minimum(), 1);
+  EXPECT_EQ(description.params(0).maximum(), 64);
+  EXPECT_FALSE(description.params(1).has_maximum());
+  EXPECT_EQ(description.params(2).choices_size(), 2);
+}
+
+TEST(StepRunnerTest, ValuesOutsideTheirRangeOrChoicesAreReportedBeforeRun) {
+  google::protobuf::Map<std::string, v1::Value> params;
+  params["jobs"] = int_value(0);
+  params["floor"] = int_value(-1);
+  params["mode"] = string_value("reckless");
+  EXPECT_EQ(
+      summaries(check_params(bounded(), params)),
+      (std::vector<std::string>{
+          "parameter 'jobs' of step 'bounded' is 0, but must be from 1 to 64",
+          "parameter 'floor' of step 'bounded' is -1, but must be at least 0",
+          "parameter 'mode' of step 'bounded' is 'reckless', but must be one of fast, safe"}));
+  params["jobs"] = int_value(64);
+  params["floor"] = int_value(0);
+  params["mode"] = string_value("safe");
+  EXPECT_TRUE(check_params(bounded(), params).empty());
+}
+
+TEST(StepRunnerTest, TextThatIsNotUtf8IsAParameterProblem) {
+  google::protobuf::Map<std::string, v1::Value> params;
+  params["labels"] = map_value({{"ok", "caf\xc3\xa9"}, {"bad", "\xff\xfe"}});
+  EXPECT_EQ(
+      summaries(check_params(bounded(), params)),
+      (std::vector<std::string>{"parameter 'labels' of step 'bounded' is not valid UTF-8 text"}));
+}
+
+}  // namespace
+}  // namespace gantry::sdk

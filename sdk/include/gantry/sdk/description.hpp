@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gantry/v1/step.pb.h"
 
@@ -20,6 +22,11 @@ struct Param {
   std::optional<v1::Value> default_value = std::nullopt;
   std::string help{};
   bool secret = false;
+  /// Inclusive bounds of an int parameter, checked with the other parameters.
+  std::optional<std::int64_t> minimum = std::nullopt;
+  std::optional<std::int64_t> maximum = std::nullopt;
+  /// The only values a string parameter takes; empty: any.
+  std::vector<std::string> choices{};
 };
 
 /// Builds a step's gantry.v1.StepDescription:

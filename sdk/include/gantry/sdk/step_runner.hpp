@@ -8,8 +8,9 @@
 
 namespace gantry::sdk {
 
-/// Checks parameters against a description: unknown names, missing required ones and
-/// values of the wrong kind. Each diagnostic names its parameter in `param`. Messages
+/// Checks parameters against a description: unknown names, missing required ones, values
+/// of the wrong kind, ints outside [minimum, maximum], strings not among the choices, and
+/// text that is not UTF-8. Each diagnostic names its parameter in `param`. Messages
 /// call the step `subject` (default: "step 'NAME'").
 [[nodiscard]] std::vector<v1::Diagnostic> check_params(
     const v1::StepDescription& description,

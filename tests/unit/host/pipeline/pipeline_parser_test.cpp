@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+
 #include "pipeline/invalid_pipeline.hpp"
 
 namespace gantry::host {
@@ -99,6 +102,74 @@ TEST(PipelineParserTest, MissingFileIsAnErrorNamingIt) {
   } catch (const Error& error) {
     EXPECT_STREQ(error.what(), "cannot read pipeline file /nonexistent/gantry.yaml");
   }
+}
+
+}  // namespace
+}  // namespace gantry::host
+
+namespace gantry::host {
+namespace {
+
+TEST(PipelineParserTest, AliasesMayNotExpandTheDocumentPastItsLimit) {
+  // A 1 MB string anchored once and used 5000 times: 5 GB to whoever walks it.
+  std::string text = "name: &big " + std::string(1 << 20, 'x') +
+                     "\nsteps:\n  a:\n    uses: exec\n"
+                     "    with:\n      args: [";
+  for (int i = 0; i < 5000; ++i) {
+    text += i == 0 ? "*big" : ", *big";
+  }
+  text += "]\n";
+  const auto started = std::chrono::steady_clock::now();
+  const auto problems = problems_of(text);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_NE(problems[0].find("invalid YAML: the document is larger than 16 MiB once its aliases "
+                             "are expanded"),
+            std::string::npos)
+      << problems[0];
+}
+
+TEST(PipelineParserTest, NestedAliasesAreBoundedByTheirNodeCount) {
+  std::string text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char level = 'b'; level <= 'j'; ++level) {
+    const char below = static_cast<char>(level - 1);
+    text += std::string(1, level) + ": &" + level + " [";
+    for (int i = 0; i < 10; ++i) {
+      text += std::string(i == 0 ? "*" : ", *") + below;
+    }
+    text += "]\n";
+  }
+  const auto problems = problems_of(text);
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_NE(problems[0].find("nodes once its aliases are expanded"), std::string::npos)
+      << problems[0];
+}
+
+TEST(PipelineParserTest, ASecondDocumentIsAnErrorAtItsStart) {
+  EXPECT_EQ(problems_of("steps:\n  a: {uses: exec}\n---\nsteps:\n  b: {uses: exec}\n"),
+            (std::vector<std::string>{"gantry.yaml:4:1: invalid YAML: a second YAML document: "
+                                      "the file holds one document"}));
+}
+
+TEST(PipelineParserTest, AKeyThatIsAMappingIsAProblemNotACrash) {
+  EXPECT_EQ(problems_of("steps:\n  {a: b}: {uses: exec}\n"),
+            (std::vector<std::string>{
+                "gantry.yaml:2:3: a key here is a plain name, not a list or a mapping"}));
+}
+
+TEST(PipelineParserTest, APipelineFileThatIsADirectorySaysSo) {
+  const auto dir = std::filesystem::temp_directory_path() / "gantry-pipeline-dir-test";
+  std::filesystem::create_directories(dir);
+  try {
+    (void)parse_pipeline_file(dir);
+    ADD_FAILURE() << "a directory was read as a pipeline";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(error.position().to_string(), dir.string());
+    EXPECT_STREQ(error.what(), "the pipeline file is a directory");
+    EXPECT_EQ(error.resolution(), "Give the pipeline file itself: `gantry run " +
+                                      (dir / "gantry.yaml").string() + "`.");
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -25,6 +25,8 @@ class PlanTest : public ::testing::Test {
             .param({.name = "verbose", .type = v1::PARAM_TYPE_BOOL, .help = "v"})
             .param({.name = "tags", .type = v1::PARAM_TYPE_LIST, .help = "t"})
             .param({.name = "labels", .type = v1::PARAM_TYPE_MAP, .help = "l"})
+            .param({.name = "workers", .type = v1::PARAM_TYPE_INT, .minimum = 1, .maximum = 8})
+            .param({.name = "mode", .type = v1::PARAM_TYPE_STRING, .choices = {"fast", "safe"}})
             .output("version", "v")
             .proto(),
         [](sdk::Context&) {}));
@@ -203,6 +205,37 @@ TEST_F(PlanTest, ResolveSubstitutesInsideListsAndMaps) {
   EXPECT_EQ(params.at("dir").string_value(), "out/0.2");
   EXPECT_EQ(params.at("tags").list_value().items(0), "v0.2");
   EXPECT_EQ(params.at("labels").map_value().entries().at("version"), "0.2");
+}
+
+}  // namespace
+}  // namespace gantry::host
+
+namespace gantry::host {
+namespace {
+
+TEST_F(PlanTest, RangesAndChoicesAreCheckedBeforeAnythingRunsAtTheValue) {
+  EXPECT_EQ(problems_of(R"(steps:
+  a:
+    uses: pack
+    with: {dir: ., workers: 0, mode: reckless}
+)"),
+            (std::vector<std::string>{
+                "gantry.yaml:4:29: parameter 'workers' of step 'a' (pack) is 0, but must be from "
+                "1 to 8",
+                "gantry.yaml:4:38: parameter 'mode' of step 'a' (pack) is 'reckless', but must be "
+                "one of fast, safe",
+            }));
+}
+
+TEST_F(PlanTest, TextThatIsNotUtf8IsAConfigurationErrorAtItsPosition) {
+  // Raw bytes in the file, as a file name in Latin-1 would be.
+  EXPECT_EQ(problems_of("steps:\n  a:\n    uses: pack\n    with:\n      dir: caf\xE9\n"
+                        "      tags: [ok, \xFF]\n      labels: {k: \xC3}\n"),
+            (std::vector<std::string>{
+                "gantry.yaml:5:12: parameter 'dir' of step 'a' (pack) is not valid UTF-8 text",
+                "gantry.yaml:6:13: parameter 'tags' of step 'a' (pack) is not valid UTF-8 text",
+                "gantry.yaml:7:15: parameter 'labels' of step 'a' (pack) is not valid UTF-8 text",
+            }));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "command.hpp"
 #include "gantry/sdk/fake_context.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
@@ -101,6 +103,76 @@ TEST(InProcessEndpointTest, CancellationReachesTheStepThroughTheAbi) {
   v1::RunRequest request;
   (*request.mutable_params())["ms"] = sdk::int_value(60'000);
   EXPECT_EQ(endpoint->run(request, sink).outcome(), v1::OUTCOME_CANCELLED);
+}
+
+}  // namespace
+}  // namespace gantry::host
+
+namespace gantry::host {
+namespace {
+
+/// A copy of the noop plugin with `bytes` written over it at `offset`.
+std::filesystem::path damaged_copy(const sdk::TemporaryDirectory& dir, std::uint64_t offset,
+                                   const std::string& bytes) {
+  const auto file = dir.path() / "gantry-step-damaged.so";
+  std::filesystem::copy_file(test_plugin("noop"), file);
+  std::fstream out(file, std::ios::binary | std::ios::in | std::ios::out);
+  out.seekp(static_cast<std::streamoff>(offset));
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return file;
+}
+
+TEST(InProcessEndpointTest, AMalformedElfFileIsRefusedNotACrash) {
+  const sdk::TemporaryDirectory dir;
+  // e_shoff far past the end of the file, then a section name table index past e_shnum.
+  const auto far_sections =
+      damaged_copy(dir, 0x28, std::string("\xff\xff\xff\xff\xff\xff\x00\x00", 8));
+  EXPECT_EQ(load_error(far_sections),
+            far_sections.string() +
+                ": not a shared library (the section header table lies outside the file)");
+  std::filesystem::remove(far_sections);
+  const auto bad_names = damaged_copy(dir, 0x3E, std::string("\xff\xff", 2));
+  EXPECT_EQ(
+      load_error(bad_names),
+      bad_names.string() + ": not a shared library (the section name table is not a section)");
+  std::filesystem::remove(bad_names);
+  const auto truncated = dir.path() / "gantry-step-truncated.so";
+  std::filesystem::copy_file(test_plugin("noop"), truncated);
+  std::filesystem::resize_file(truncated, 100);
+  EXPECT_EQ(load_error(truncated),
+            truncated.string() +
+                ": not a shared library (the section header table lies outside the file)");
+}
+
+TEST(InProcessEndpointTest, AStepNameOutsideTheProtocolsRuleIsRefused) {
+  EXPECT_EQ(load_error(test_plugin("bad-name")),
+            test_plugin("bad-name").string() +
+                ": its step name 'Bad Name!' is not lower-case letters, digits and '-' starting "
+                "with a letter");
+}
+
+TEST(InProcessEndpointTest, ADescribedEndpointLoadsItsLibraryOnlyWhenItRuns) {
+  const auto description = InProcessEndpoint::load(test_plugin("noop"))->description();
+  auto endpoint = InProcessEndpoint::described(test_plugin("noop"), description);
+  EXPECT_FALSE(endpoint->loaded());
+  EXPECT_EQ(endpoint->description().name(), "noop");
+  sdk::FakeContext sink;
+  const auto result = endpoint->run(v1::RunRequest(), sink);
+  EXPECT_EQ(result.outcome(), v1::OUTCOME_OK);
+  EXPECT_TRUE(endpoint->loaded());
+}
+
+TEST(InProcessEndpointTest, ADescribedEndpointWhoseLibraryIsGoneFailsItsStepNamingTheFile) {
+  v1::StepDescription description;
+  description.set_name("noop");
+  auto endpoint = InProcessEndpoint::described("/nonexistent/gantry-step-noop.so", description);
+  sdk::FakeContext sink;
+  const auto result = endpoint->run(v1::RunRequest(), sink);
+  EXPECT_EQ(result.outcome(), v1::OUTCOME_FAILED);
+  ASSERT_EQ(sink.events().size(), 1U);
+  EXPECT_TRUE(
+      result.message().starts_with("/nonexistent/gantry-step-noop.so: not a shared library"))
+      << result.message();
 }
 
 }  // namespace

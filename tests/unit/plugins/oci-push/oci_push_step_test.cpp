@@ -48,7 +48,10 @@ TEST_F(OciPushStepTest, RefusesJobsOutsideItsRange) {
       .set("destination", string_value("oci:y"))
       .set("jobs", sdk::int_value(0));
   const auto result = fake_.run(step_);
-  EXPECT_EQ(result.message(), "jobs is 0, outside 1 to 64");
+  EXPECT_EQ(result.outcome(), v1::OUTCOME_FAILED);
+  ASSERT_EQ(fake_.diagnostics().size(), 1U);
+  EXPECT_EQ(fake_.diagnostics()[0].summary(),
+            "parameter 'jobs' of step 'oci-push' is 0, but must be from 1 to 64");
 }
 
 TEST_F(OciPushStepTest, ABadLocationIsAFailureNamingIt) {

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "gantry/v1/step.pb.h"
+
+namespace gantry::host {
+
+/// What tells one build of a plugin file from another without reading it.
+struct FileIdentity {
+  std::filesystem::path path{};
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+};
+
+/// The identity of `file` (following symlinks), or nullopt when it cannot be stat'ed.
+[[nodiscard]] std::optional<FileIdentity> identify(const std::filesystem::path& file);
+
+/// Plugin descriptions kept on disk by file identity, so that listing steps and checking
+/// a pipeline need not load every library. One small file per plugin, written to a
+/// temporary name and renamed, so concurrent gantry processes never see half an entry.
+/// A missing, unreadable or stale entry is a miss; writing is best effort.
+class DescriptionCache {
+ public:
+  explicit DescriptionCache(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  /// $XDG_CACHE_HOME/gantry/plugins, else $HOME/.cache/gantry/plugins; nullopt when
+  /// neither is set (absolute).
+  [[nodiscard]] static std::optional<std::filesystem::path> default_dir();
+
+  /// The description stored for exactly this identity.
+  [[nodiscard]] std::optional<v1::StepDescription> find(const FileIdentity& identity) const;
+  /// Stores `description` for `identity`. Never throws.
+  void store(const FileIdentity& identity, const v1::StepDescription& description) const noexcept;
+
+ private:
+  [[nodiscard]] std::filesystem::path entry_path(const FileIdentity& identity) const;
+
+  std::filesystem::path dir_;
+};
+
+}  // namespace gantry::host
