@@ -236,9 +236,15 @@ TEST_F(CliTest, UsageMistakesExit64) {
   const auto missing = gantry({"exec"});
   EXPECT_EQ(missing.exit_code, 64);
   EXPECT_NE(missing.err.find("error: step 'exec' needs parameter 'command'"), std::string::npos);
+  // No gantry.yaml and no 12-factor project to run the default pipeline on.
   const auto no_file = gantry({"run"});
   EXPECT_EQ(no_file.exit_code, 64);
-  EXPECT_NE(no_file.err.find("error: no pipeline file gantry.yaml in"), std::string::npos);
+  EXPECT_NE(no_file.err.find("error: no gantry.yaml, rockcraft.yaml or charmcraft.yaml in"),
+            std::string::npos)
+      << no_file.err;
+  const auto named = gantry({"run", "missing.yaml"});
+  EXPECT_EQ(named.exit_code, 64);
+  EXPECT_NE(named.err.find("error: no pipeline file missing.yaml in"), std::string::npos);
 }
 
 TEST_F(CliTest, VerbosityOptionWorksAfterTheSubcommand) {

@@ -41,18 +41,18 @@ TEST_F(RockExtensionsTest, ExpandPrintsTheProjectWithTheFlaskExtensionAppliedAnd
   ASSERT_EQ(expanded.exit_code, 0) << expanded.err;
   // stdout is the document alone, ready to save as a rockcraft.yaml without extensions.
   write_file(work_.path() / "expanded/rockcraft.yaml", expanded.out);
-  const auto read_back = run_command(
-      {.argv = {"/usr/bin/python3", "-c",
-                "import sys, yaml\n"
-                "d = yaml.safe_load(open(sys.argv[1]))\n"
-                "assert 'extensions' not in d, d\n"
-                "print(d['version'])\n"
-                "print(d['run-user'])\n"
-                "print(d['services']['flask']['command'])\n"
-                "print(d['parts']['flask-framework/dependencies']['stage-packages'])\n"
-                "print(d['parts']['flask-framework/install-app']['prime'])\n"
-                "print(sorted(d['parts']))\n",
-                (work_.path() / "expanded/rockcraft.yaml").string()}});
+  const auto read_back =
+      run_command({.argv = {"/usr/bin/python3", "-c",
+                            "import sys, yaml\n"
+                            "d = yaml.safe_load(open(sys.argv[1]))\n"
+                            "assert 'extensions' not in d, d\n"
+                            "print(d['version'])\n"
+                            "print(d['run-user'])\n"
+                            "print(d['services']['flask']['command'])\n"
+                            "print(d['parts']['flask-framework/dependencies']['stage-packages'])\n"
+                            "print(d['parts']['flask-framework/install-app']['prime'])\n"
+                            "print(sorted(d['parts']))\n",
+                            (work_.path() / "expanded/rockcraft.yaml").string()}});
   ASSERT_EQ(read_back.exit_code, 0) << read_back.err << expanded.out;
   EXPECT_EQ(read_back.out,
             "0.1\n_daemon_\n"
@@ -95,7 +95,8 @@ TEST_F(RockExtensionsTest, AGoFrameworkRockBuiltFromItsModuleServesUnderPodman) 
   const auto packed = gantry({"rock-pack", "--pebble", (work_.path() / "pebble").string()},
                              std::chrono::seconds(600));
   ASSERT_EQ(packed.exit_code, 0) << packed.err;
-  EXPECT_NE(packed.err.find("chisel slices are staged as whole Debian packages"), std::string::npos);
+  EXPECT_NE(packed.err.find("chisel slices are staged as whole Debian packages"),
+            std::string::npos);
   const fs::path rock = project_ / "hello-go_0.1_amd64.rock";
   ASSERT_TRUE(fs::exists(rock));
 

@@ -1,8 +1,8 @@
 // Parts layered straight from their source (plain `dump` parts in a project where nothing
 // runs commands): the same layer bytes as through pull, build, stage and prime; edits seen
 // even when they keep the modification time; stage conflicts still found.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
@@ -45,15 +45,16 @@ class RockSourceLayersTest : public ::testing::Test {
 
   CommandResult pack(const std::string& rockcraft) {
     write_file(project_ / "rockcraft.yaml", rockcraft);
-    return run_command({.argv = {kGantry, "--output=plain", "rock-pack", "--project",
-                                 project_.string()},
-                        .unset_env = {"GANTRY_PLUGIN_PATH", "SOURCE_DATE_EPOCH"},
-                        .cwd = work_.path()});
+    return run_command(
+        {.argv = {kGantry, "--output=plain", "rock-pack", "--project", project_.string()},
+         .unset_env = {"GANTRY_PLUGIN_PATH", "SOURCE_DATE_EPOCH"},
+         .cwd = work_.path()});
   }
 
   std::vector<std::string> layers() {
-    const auto inspected = run_command(
-        {.argv = {"skopeo", "inspect", "oci-archive:" + (project_ / "tree_1_amd64.rock").string()}});
+    const auto inspected =
+        run_command({.argv = {"skopeo", "inspect",
+                              "oci-archive:" + (project_ / "tree_1_amd64.rock").string()}});
     EXPECT_EQ(inspected.exit_code, 0) << inspected.err;
     return json::parse(inspected.out).at("Layers").get<std::vector<std::string>>();
   }
@@ -68,8 +69,8 @@ class RockSourceLayersTest : public ::testing::Test {
                                     "oci:" + layout.string() + ":1"}})
                   .exit_code,
               0);
-    const auto unpack = run_command(
-        {.argv = {"umoci", "unpack", "--rootless", "--image", layout.string() + ":1", bundle.string()}});
+    const auto unpack = run_command({.argv = {"umoci", "unpack", "--rootless", "--image",
+                                              layout.string() + ":1", bundle.string()}});
     EXPECT_EQ(unpack.exit_code, 0) << unpack.err;
     return read_file(bundle / "rootfs" / path);
   }

@@ -5,9 +5,11 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/cache_command.hpp"
 #include "cli/copy_command.hpp"
 #include "cli/describe_printer.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/run_command.hpp"
 #include "cli/run_session.hpp"
 #include "cli/step_command.hpp"
 #include "cli/usage_error.hpp"
@@ -22,8 +24,8 @@
 namespace gantry::host {
 namespace {
 
-constexpr const char* kBuiltinCommands[] = {"run",  "plugins", "describe",
-                                            "copy", "help",    "version"};
+constexpr const char* kBuiltinCommands[] = {"run",  "plugins", "describe", "copy",
+                                            "help", "version", "cache"};
 
 std::optional<std::string> env(const char* name) {
   const char* value = std::getenv(name);
@@ -137,17 +139,12 @@ int main_with_errors(int argc, char** argv) {
   const auto cache_dir = DescriptionCache::default_dir();
   const std::optional<DescriptionCache> cache =
       cache_dir ? std::optional<DescriptionCache>(*cache_dir) : std::nullopt;
-  registry.load_plugins(search, cache ? &*cache : nullptr,
-                        asked == TopLevel::kHelp ? StepRegistry::Uncached::kLeaveOut
-                                                 : StepRegistry::Uncached::kLoad);
+  registry.load_plugins(
+      search, cache ? &*cache : nullptr,
+      asked == TopLevel::kHelp ? StepRegistry::Uncached::kLeaveOut : StepRegistry::Uncached::kLoad);
 
-  auto* run = app.add_subcommand("run", "Run a pipeline (default: gantry.yaml)");
-  std::string pipeline_file = "gantry.yaml";
-  std::size_t jobs = std::max(1U, std::thread::hardware_concurrency());
-  run->add_option("file", pipeline_file, "The pipeline file")->capture_default_str();
-  run->add_option("-j,--jobs", jobs, "How many steps may run at once")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
-      ->capture_default_str();
+  const RunCommand run(app);
+  const CacheCommand cache_command(app);
 
   auto* plugins = app.add_subcommand("plugins", "List the steps the plugin path provides");
   auto* describe = app.add_subcommand("describe", "Show a step's parameters and outputs");
@@ -219,15 +216,11 @@ int main_with_errors(int argc, char** argv) {
     }
     return code(ExitCode::kOk);
   }
-  if (run->parsed()) {
-    const std::filesystem::path file(pipeline_file);
-    if (!std::filesystem::exists(file)) {
-      throw UsageError(
-          "no pipeline file " + file.string() + " in " + std::filesystem::current_path().string(),
-          "Give a pipeline file: `gantry run path/to/gantry.yaml`.");
-    }
-    const Plan plan = plan_pipeline(parse_pipeline_file(file), registry);
-    return code(run_session(plan, {output, jobs, false}));
+  if (run.subcommand()->parsed()) {
+    return run.run(registry, output);
+  }
+  if (cache_command.subcommand()->parsed()) {
+    return cache_command.run();
   }
   for (const auto& command : step_commands) {
     if (command->subcommand()->parsed()) {

@@ -79,6 +79,10 @@ ExitCode run_session(const Plan& plan, const RunSettings& settings) {
   options.jobs = settings.jobs;
   options.run_id = run_id;
   options.interrupted = &InterruptGuard::interrupted;
+  const auto cache = StepCache::in(plan.working_directory);
+  if (settings.use_cache) {
+    options.cache = &cache;
+  }
   const RunSummary summary = run_plan(plan, reporter, options);
 
   // In JSON mode stdout is the event stream; outputs are in its step-finished events.

@@ -17,6 +17,8 @@ struct RunSettings {
   std::size_t jobs = 1;
   /// Print the outputs of every step as `name=value` lines on stdout (direct step runs).
   bool print_outputs = false;
+  /// Use the step cache of the plan's working directory (pipelines, not one-step commands).
+  bool use_cache = false;
 };
 
 /// Runs a plan as a user sees it: a new run id, the reporter chosen by --output, the

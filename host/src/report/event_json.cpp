@@ -113,6 +113,7 @@ nlohmann::ordered_json EventJson::step_finished(const StepReport& report) const 
   json["uses"] = report.uses;
   json["state"] = state_name(report.state);
   json["elapsed_ms"] = report.elapsed.count();
+  json["cached"] = report.cached;
   if (report.state == StepState::kSkipped) {
     json["reason"] = report.skip_reason;
   } else {

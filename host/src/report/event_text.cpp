@@ -106,7 +106,7 @@ std::optional<std::string> event_text(const v1::RunEvent& event, Verbosity verbo
 std::string finish_text(const StepReport& report) {
   switch (report.state) {
     case StepState::kSucceeded:
-      return "succeeded in " + duration_text(report.elapsed);
+      return "succeeded in " + duration_text(report.elapsed) + (report.cached ? " (cached)" : "");
     case StepState::kSkipped:
       return "skipped: " + report.skip_reason;
     case StepState::kCancelled:

@@ -22,6 +22,7 @@ struct StepReport {
   v1::Result result;        ///< empty for skipped steps
   std::string skip_reason;  ///< why a skipped step did not run
   std::chrono::milliseconds elapsed{0};
+  bool cached = false;  ///< its result came from the step cache
 };
 
 /// How a whole run ended.

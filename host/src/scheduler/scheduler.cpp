@@ -14,20 +14,40 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// A step's events go to the reporter; it is cancelled when the scheduler says so.
+/// A step's events go to the reporter; it is cancelled when the scheduler says so. The
+/// artifacts it announces are kept, for the step cache.
 class StepSink final : public sdk::EventSink {
  public:
   StepSink(Reporter& reporter, std::string id, const std::atomic<bool>& cancel)
       : reporter_(reporter), id_(std::move(id)), cancel_(cancel) {}
 
-  void emit(const v1::RunEvent& event) override { reporter_.step_event(id_, event); }
+  void emit(const v1::RunEvent& event) override {
+    if (event.has_artifact()) {
+      const std::lock_guard lock(mutex_);
+      artifacts_.push_back(event.artifact());
+    }
+    reporter_.step_event(id_, event);
+  }
   [[nodiscard]] bool cancelled() const override { return cancel_.load(); }
+
+  [[nodiscard]] std::vector<v1::Artifact> artifacts() const {
+    const std::lock_guard lock(mutex_);
+    return artifacts_;
+  }
 
  private:
   Reporter& reporter_;
   std::string id_;
   const std::atomic<bool>& cancel_;
+  mutable std::mutex mutex_;
+  std::vector<v1::Artifact> artifacts_;
 };
+
+v1::RunEvent event_now() {
+  v1::RunEvent event;
+  event.set_time_unix_micros(sdk::now_unix_micros());
+  return event;
+}
 
 enum class Phase { kWaiting, kRunning, kDone };
 
@@ -147,7 +167,21 @@ class PlanRun {
       request.set_step_id(slot.step->id);
       request.set_working_directory(plan_.working_directory.string());
       *request.mutable_params() = slot.step->resolve(outputs);
-      result = slot.step->endpoint->run(request, sink);
+      const auto& description = slot.step->endpoint->description();
+      const auto key =
+          options_.cache == nullptr
+              ? std::nullopt
+              : options_.cache->key(description, request.params(), plan_.working_directory);
+      if (const auto hit = key ? options_.cache->find(*key) : std::nullopt) {
+        result = replay(*hit, sink);
+        const std::lock_guard lock(mutex_);
+        slot.report.cached = true;
+      } else {
+        result = slot.step->endpoint->run(request, sink);
+        if (key && result.outcome() == v1::OUTCOME_OK) {
+          options_.cache->store(*key, result, sink.artifacts(), options_.run_id);
+        }
+      }
     } catch (const Error& error) {
       result.set_outcome(v1::OUTCOME_FAILED);
       result.set_message(error.what());
@@ -161,6 +195,25 @@ class PlanRun {
     slot.report.result = std::move(result);
     completed_.push_back(index);
     finished_.notify_one();
+  }
+
+  /// A cache hit, told as the step would tell it: what it is, its artifacts, its result.
+  static v1::Result replay(const CachedRun& hit, StepSink& sink) {
+    auto said = event_now();
+    said.mutable_log()->set_level(v1::LOG_LEVEL_INFO);
+    said.mutable_log()->set_message("cached: the same inputs as in run " + hit.run_id +
+                                    "; its outputs and artifacts are reused (--no-cache runs "
+                                    "the step)");
+    sink.emit(said);
+    for (const auto& artifact : hit.artifacts) {
+      auto announced = event_now();
+      *announced.mutable_artifact() = artifact;
+      sink.emit(announced);
+    }
+    auto finished = event_now();
+    *finished.mutable_result() = hit.result;
+    sink.emit(finished);
+    return hit.result;
   }
 
   void finish(std::size_t index, std::unique_lock<std::mutex>& lock) {

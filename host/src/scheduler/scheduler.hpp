@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "cache/step_cache.hpp"
 #include "pipeline/plan.hpp"
 #include "report/reporter.hpp"
 
@@ -16,6 +17,8 @@ struct SchedulerOptions {
   /// Polled about every 50 ms; once true, running steps are cancelled and nothing new
   /// starts (Ctrl-C).
   std::function<bool()> interrupted = [] { return false; };
+  /// The step cache (cache/step_cache.hpp); null runs every step.
+  const StepCache* cache = nullptr;
 };
 
 /// Runs a plan: each step once everything it needs has succeeded, up to `jobs` at a

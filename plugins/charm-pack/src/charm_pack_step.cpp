@@ -25,7 +25,9 @@ namespace fs = std::filesystem;
 constexpr const char* kVersion = "0.1.0";
 
 fs::path resolved(const sdk::Context& context, const fs::path& path) {
-  return path.is_relative() ? context.working_directory() / path : path;
+  fs::path full =
+      (path.is_relative() ? context.working_directory() / path : path).lexically_normal();
+  return full.has_filename() ? full : full.parent_path();  // "/x/./" is "/x"
 }
 
 std::string joined(const std::vector<std::string>& items, const std::string& separator) {
@@ -142,6 +144,11 @@ v1::StepDescription CharmPackStep::describe() const {
               .default_value = sdk::bool_value(false),
               .help = "Print each config option with the environment variable the 12-factor "
                       "workload sees (paas-charm's rule), and pack nothing."})
+      .capability("cacheable")
+      .capability("output-path:output")
+      .capability("cache-env:SOURCE_DATE_EPOCH")
+      .capability("cache-env:PIP_INDEX_URL")
+      .capability("cache-env:PIP_FIND_LINKS")
       .output("charm", "The .charm file written; a comma-separated list with several platforms.")
       .output("name", "The charm's name.")
       .output("resources", "The charm's oci-image resources, comma-separated.");

@@ -83,6 +83,48 @@ DigestLookup registry_lookup(const sdk::Context& context) {
   };
 }
 
+/// --dry-run on a machine without a juju client (the README's example, CI): what can be
+/// checked offline is (the request, the charm file and the resources it declares), the
+/// exact `juju refresh` command is printed, and the step says what it could not check.
+void dry_run_without_juju(sdk::Context& context, const Error& missing) {
+  const auto request = request_from(context);
+  check_combination(request);
+  if (request.path) {
+    const std::filesystem::path path(*request.path);
+    const auto charm =
+        read_charm_archive(path.is_relative() ? context.working_directory() / path : path);
+    for (const auto& [name, value] : request.resources) {
+      if (!charm.resources.contains(name)) {
+        std::string declared;
+        for (const auto& [candidate, type] : charm.resources) {
+          declared += (declared.empty() ? "" : ", ") + candidate;
+        }
+        refuse(
+            context, "resource", path.filename().string() + " declares no resource '" + name + "'",
+            "Its metadata.yaml declares: " + (declared.empty() ? std::string("none") : declared) +
+                ".");
+      }
+    }
+  }
+  std::vector<std::string> command{"juju"};
+  const auto args = refresh_arguments(request);
+  command.insert(command.end(), args.begin(), args.end());
+  if (context.has("model")) {
+    command.insert(command.begin() + 2, {"-m", context.string("model")});
+  }
+  context.warn(std::string(missing.what()) +
+               ": dry run without juju, so the application's status and deployed resources "
+               "were not checked and nothing was refreshed");
+  context.info("would run: " + shell_words(command));
+  std::string resources;
+  for (const auto& [name, value] : request.resources) {
+    resources += (resources.empty() ? "" : ",") + name + "=" + value;
+  }
+  context.output("application", request.application);
+  context.output("revision", "");
+  context.output("resources", resources);
+}
+
 class Refresh {
  public:
   explicit Refresh(sdk::Context& context)
@@ -400,6 +442,16 @@ v1::StepDescription JujuRefreshStep::describe() const {
       .output("resources", "The resources given, NAME=VALUE, comma-separated.");
 }
 
-void JujuRefreshStep::run(sdk::Context& context) { Refresh(context).run(); }
+void JujuRefreshStep::run(sdk::Context& context) {
+  if (context.boolean("dry-run")) {
+    try {
+      (void)JujuCli::locate(optional_string(context, "juju"), context.working_directory());
+    } catch (const Error& missing) {
+      dry_run_without_juju(context, missing);
+      return;
+    }
+  }
+  Refresh(context).run();
+}
 
 }  // namespace gantry::juju

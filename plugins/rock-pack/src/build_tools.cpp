@@ -34,7 +34,9 @@ std::vector<std::string> missing_build_packages(const std::vector<std::string>& 
   }
   std::vector<std::string> argv{"dpkg-query", "-W", "-f=${Package} ${db:Status-Abbrev}\\n"};
   argv.insert(argv.end(), packages.begin(), packages.end());
-  const auto run = sdk::run_captured({"/usr/bin/dpkg-query", argv, sdk::environment_strings(sdk::environment_map()), "/"}, [] { return false; });
+  const auto run = sdk::run_captured(
+      {"/usr/bin/dpkg-query", argv, sdk::environment_strings(sdk::environment_map()), "/"},
+      [] { return false; });
   std::map<std::string, bool> installed;
   std::istringstream lines(run.out);
   for (std::string line; std::getline(lines, line);) {

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "build_tools.hpp"
 #include "craftctl_bridge.hpp"
 #include "fileset.hpp"
 #include "gantry/archive/atomic_file.hpp"
@@ -21,10 +22,10 @@
 #include "gantry/deb/staging_tree.hpp"
 #include "gantry/sdk/child_process.hpp"
 #include "gantry/sdk/error.hpp"
-#include "part_key.hpp"
-#include "build_tools.hpp"
 #include "go_build.hpp"
+#include "part_key.hpp"
 #include "python_install.hpp"
+#include "source_filter.hpp"
 #include "source_layered_part.hpp"
 
 namespace gantry::rock_pack {
@@ -324,10 +325,10 @@ class Lifecycle {
       for (const auto& dependency : part->after) {
         dependency_keys.push_back(primed_.part_keys[dependency]);
       }
-      const auto key = part_key(project_, *part, options_.project_dir, options_.output_dir,
-                                options_.build_for, options_.apt_sources, dependency_keys,
-                                source_roots_.contains(part->name) ? SourceState::kMetadata
-                                                                   : SourceState::kContent);
+      const auto key = part_key(
+          project_, *part, options_.project_dir, options_.output_dir, options_.build_for,
+          options_.apt_sources, dependency_keys,
+          source_roots_.contains(part->name) ? SourceState::kMetadata : SourceState::kContent);
       primed_.part_keys[part->name] = key.digest;
       primed_.part_epochs[part->name] = key.newest;
       primed_.prime_definition += part->name + "\n" + part->override_stage.value_or("") + "\n" +
@@ -588,7 +589,8 @@ class Lifecycle {
       }
       part_failed(part, "needs the build-snaps " + list + ", whose commands are not on PATH",
                   "gantry installs no snaps: install the tools from Debian (`sudo apt-get "
-                  "install " + debian + "`) or put them on PATH.");
+                  "install " +
+                      debian + "`) or put them on PATH.");
     }
   }
 
@@ -637,9 +639,7 @@ class Lifecycle {
       copy_tree(
           source, d.src,
           [&](const std::string& name) {
-            return name == ".gantry" || name == ".git" ||
-                   (name.find('/') == std::string::npos && name.ends_with(".rock")) ||
-                   fs::weakly_canonical(source / name) == work ||
+            return left_out_of_sources(name) || fs::weakly_canonical(source / name) == work ||
                    (!options_.output_dir.empty() && fs::weakly_canonical(source / name) ==
                                                         fs::weakly_canonical(options_.output_dir));
           },
@@ -754,9 +754,10 @@ class Lifecycle {
     }
     if (part.plugin == "make") {
       const std::string jobs = std::to_string(std::max(1U, std::thread::hardware_concurrency()));
-      step(part, "BUILD",
-           "make -j" + jobs + "\nmake -j" + jobs + " install DESTDIR=\"$CRAFT_PART_INSTALL\"", work,
-           [] {}, "make");
+      step(
+          part, "BUILD",
+          "make -j" + jobs + "\nmake -j" + jobs + " install DESTDIR=\"$CRAFT_PART_INSTALL\"", work,
+          [] {}, "make");
       return;
     }
     if (part.plugin == "python") {
@@ -781,7 +782,8 @@ class Lifecycle {
       go.buildtags = part.go_buildtags;
       go.generate = part.go_generate;
       go.jobs = std::max(1U, std::thread::hardware_concurrency());
-      step(part, "BUILD", go_build_script(go), work, [] {}, "go install");
+      step(
+          part, "BUILD", go_build_script(go), work, [] {}, "go install");
       return;
     }
     part_failed(part,
@@ -863,9 +865,9 @@ class Lifecycle {
   void check_stage_conflicts(const PartSpec& part, const fs::path& root,
                              const std::vector<std::string>& entries) const {
     for (const auto& name : entries) {
-      if (const auto owner = staged_by_.find(name);
-          owner != staged_by_.end() && owner->second != part.name &&
-          !same_entry(root / name, staged_path(name))) {
+      if (const auto owner = staged_by_.find(name); owner != staged_by_.end() &&
+                                                    owner->second != part.name &&
+                                                    !same_entry(root / name, staged_path(name))) {
         throw Error(
             "Failed to stage: parts list the same file with different contents or "
             "permissions. Parts '" +

@@ -400,12 +400,13 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
         {"etc/group", 0644, from_prime("etc/group") + "_daemon_:x:584792:\n"}};
     if (fs::is_regular_file(primed.path_of("etc/shadow")) ||
         (base && base->account_files.contains("etc/shadow"))) {
-      files.push_back(
-          {"etc/shadow", 0640,
-           from_prime("etc/shadow") + "_daemon_:!:" + std::to_string(epoch / 86400) + "::::::\n"});
+      files.push_back({"etc/shadow", 0640,
+                       from_prime("etc/shadow") + "_daemon_:!:" +
+                           std::to_string(options.definition_epoch / 86400) + "::::::\n"});
     }
-    image.add_layer(memory_layer(image.blobs_dir(), files, {{"etc", 0755}}, epoch),
-                    "Add user _daemon_:584792 with group _daemon_:584792");
+    image.add_layer(
+        memory_layer(image.blobs_dir(), files, {{"etc", 0755}}, options.definition_epoch),
+        "Add user _daemon_:584792 with group _daemon_:584792");
     config.user = std::to_string(kDaemonId);
   }
   if (has_pebble_services(project)) {
@@ -419,7 +420,7 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
         memory_layer(image.blobs_dir(),
                      {{"var/lib/pebble/default/layers/001-rockcraft-" + project.name + ".yaml",
                        0777, pebble_layer_yaml(project)}},
-                     dirs, epoch),
+                     dirs, options.definition_epoch),
         "Add Pebble layer file");
   }
   const std::string created = rfc3339(epoch);

@@ -21,6 +21,10 @@ struct RockImageOptions {
   std::filesystem::path pebble;  ///< the Pebble binary; empty when none was given
   bool single_layer = false;     ///< rockcraft's layout: all primed files in one layer
   std::int64_t epoch = 0;        ///< the image's time (SOURCE_DATE_EPOCH or the inputs')
+  /// The time of the layers that come from rockcraft.yaml alone (the run-user and Pebble
+  /// layers): SOURCE_DATE_EPOCH or the file's, so that an edit of the app leaves them,
+  /// and their digests, as they were.
+  std::int64_t definition_epoch = 0;
   /// Layers of unchanged parts are kept here and reused, not tarred and compressed again.
   std::filesystem::path layer_cache;
   std::function<void(const std::string&)> warn = [](const std::string&) {};

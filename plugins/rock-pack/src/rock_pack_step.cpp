@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include "extensions/apply_extensions.hpp"
+#include "extensions/expanded_yaml.hpp"
 #include "gantry/archive/tar_writer.hpp"
 #include "gantry/deb/apt_source.hpp"
 #include "gantry/oci/credentials.hpp"
@@ -11,11 +13,10 @@
 #include "gantry/sdk/description.hpp"
 #include "gantry/sdk/error.hpp"
 #include "gantry/sdk/value.hpp"
-#include "extensions/apply_extensions.hpp"
-#include "extensions/expanded_yaml.hpp"
 #include "parts_lifecycle.hpp"
 #include "rock_image.hpp"
 #include "rock_project.hpp"
+#include "source_filter.hpp"
 
 namespace gantry::rock_pack {
 namespace {
@@ -23,7 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path resolved(const sdk::Context& context, const fs::path& path) {
-  fs::path full = (path.is_relative() ? context.working_directory() / path : path).lexically_normal();
+  fs::path full =
+      (path.is_relative() ? context.working_directory() / path : path).lexically_normal();
   return full.has_filename() ? full : full.parent_path();  // "/x/./" is "/x"
 }
 
@@ -64,9 +66,8 @@ std::int64_t input_epoch(const fs::path& project_dir, const fs::path& output_dir
   std::error_code error;
   for (auto it = fs::recursive_directory_iterator(project_dir, error);
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    const auto name = it->path().filename().string();
-    if (name == ".gantry" || name == ".git" || name.ends_with(".rock") ||
-        name.starts_with(".gantry-rock-") || it->path() == output_dir) {
+    const auto name = it->path().lexically_relative(project_dir).generic_string();
+    if (left_out_of_sources(name) || it->path() == output_dir) {
       it.disable_recursion_pending();
       continue;
     }
@@ -125,6 +126,10 @@ v1::StepDescription RockPackStep::describe() const {
               .default_value = sdk::bool_value(false),
               .help = "Put every primed file in one layer, as rockcraft does, instead of one "
                       "layer per part."})
+      .capability("cacheable")
+      .capability("output-path:output")
+      .capability("cache-env:GANTRY_PEBBLE")
+      .capability("cache-env:SOURCE_DATE_EPOCH")
       .output("rock", "The .rock file written.")
       .output("digest", "The rock's manifest digest, sha256:….")
       .output("version", "The rock's version (its tag).")
@@ -216,6 +221,11 @@ void RockPackStep::run(sdk::Context& context) {
     }
   }
   image.epoch = input_epoch(project_dir, lifecycle.output_dir);
+  struct stat definition {};
+  image.definition_epoch =
+      std::getenv("SOURCE_DATE_EPOCH") != nullptr || ::stat(file.c_str(), &definition) != 0
+          ? image.epoch
+          : std::min<std::int64_t>(definition.st_mtim.tv_sec, image.epoch);
   image.layer_cache = lifecycle.work_dir / "cache" / "layers";
   image.base_cache = lifecycle.work_dir / "cache" / "base";
   image.warn = warn;

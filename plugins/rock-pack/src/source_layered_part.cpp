@@ -2,6 +2,8 @@
 
 #include <system_error>
 
+#include "source_filter.hpp"
+
 namespace gantry::rock_pack {
 namespace {
 
@@ -24,10 +26,10 @@ bool default_fileset(const std::vector<std::string>& fileset) {
 std::optional<fs::path> source_layered_root(const PartSpec& part, bool project_runs_commands,
                                             const fs::path& project_dir, const fs::path& work_dir,
                                             const fs::path& output_dir) {
-  if (project_runs_commands || part.plugin != "dump" || part.override_pull ||
-      part.override_build || part.override_stage || part.override_prime ||
-      !part.organize.empty() || !part.stage_packages.empty() || !part.permissions.empty() ||
-      !default_fileset(part.stage) || !default_fileset(part.prime) || part.source.empty() ||
+  if (project_runs_commands || part.plugin != "dump" || part.override_pull || part.override_build ||
+      part.override_stage || part.override_prime || !part.organize.empty() ||
+      !part.stage_packages.empty() || !part.permissions.empty() || !default_fileset(part.stage) ||
+      !default_fileset(part.prime) || part.source.empty() ||
       !(part.source_type.empty() || part.source_type == "local")) {
     return std::nullopt;
   }
@@ -41,10 +43,10 @@ std::optional<fs::path> source_layered_root(const PartSpec& part, bool project_r
     return std::nullopt;
   }
   // What a pull would leave out of a copy of the source (the project's build state, git,
-  // packed rocks) must not be there to be read.
-  for (const auto& entry : fs::directory_iterator(root, error)) {
-    const std::string name = entry.path().filename().string();
-    if (name == ".gantry" || name == ".git" || name.ends_with(".rock")) {
+  // packed artifacts) must not be there to be read.
+  for (auto it = fs::recursive_directory_iterator(root, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    if (left_out_of_sources(it->path().lexically_relative(root).generic_string())) {
       return std::nullopt;
     }
   }

@@ -147,7 +147,8 @@ std::set<std::string> requirement_names(const fs::path& project_root) {
     }
   }
   if (fs::exists(project_root / "pyproject.toml")) {
-    for (const auto& dependency : pyproject_dependencies(read_text(project_root / "pyproject.toml"))) {
+    for (const auto& dependency :
+         pyproject_dependencies(read_text(project_root / "pyproject.toml"))) {
       add(dependency);
     }
   }

@@ -81,13 +81,13 @@ void validate(const Extension& extension, const ExtensionUse& use, const YAML::N
                       "; only its experimental version, for ubuntu@26.04, is left for this "
                       "base.)";
       }
-      throw ConfigError(use.position, "Extension is experimental: '" + use.name + "'",
-                        resolution);
+      throw ConfigError(use.position, "Extension is experimental: '" + use.name + "'", resolution);
     }
     warn("*EXPERIMENTAL* extension '" + use.name + "' enabled");
   }
-  const bool supported = experimental ? base == "ubuntu@26.04"
-                                      : std::find(stable.begin(), stable.end(), base) != stable.end();
+  const bool supported = experimental
+                             ? base == "ubuntu@26.04"
+                             : std::find(stable.begin(), stable.end(), base) != stable.end();
   if (!supported) {
     throw ConfigError(use.position,
                       "Extension '" + use.name + "' does not support base: '" + base + "'",
@@ -116,8 +116,8 @@ void apply_extensions(YAML::Node& project, std::vector<ExtensionUse> uses,
     validate(*extension, use, project, warn);
     YAML::Node snippet;
     try {
-      snippet = extension->root_snippet({resolved.project_root, YAML::Clone(project),
-                                         resolved.data_dir});
+      snippet =
+          extension->root_snippet({resolved.project_root, YAML::Clone(project), resolved.data_dir});
     } catch (const ExtensionError& error) {
       throw ConfigError(use.position, error.what(), error.resolution());
     }

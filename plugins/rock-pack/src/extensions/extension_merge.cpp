@@ -21,8 +21,8 @@ bool truthy(const YAML::Node& node) {
     case detail::ScalarKind::kNull:
       return false;
     case detail::ScalarKind::kBool:
-      return text == "true" || text == "True" || text == "TRUE" || text == "yes" ||
-             text == "Yes" || text == "YES" || text == "on" || text == "On" || text == "ON";
+      return text == "true" || text == "True" || text == "TRUE" || text == "yes" || text == "Yes" ||
+             text == "YES" || text == "on" || text == "On" || text == "ON";
     case detail::ScalarKind::kInt:
     case detail::ScalarKind::kFloat:
       return text.find_first_not_of("+-0._:") != std::string::npos;

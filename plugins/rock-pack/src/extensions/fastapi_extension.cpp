@@ -118,9 +118,9 @@ class FastApiFramework final : public Extension {
               "directories.");
         }
       } catch (const PythonSyntaxError& error) {
-        problems.push_back("Syntax error in  python file in ASGI search path: " +
-                           std::string(error.what()) + " (" + error.file().filename().string() +
-                           ")");
+        problems.push_back(
+            "Syntax error in  python file in ASGI search path: " + std::string(error.what()) +
+            " (" + error.file().filename().string() + ")");
       }
     }
     if (!problems.empty()) {
@@ -194,9 +194,9 @@ class FastApiFramework final : public Extension {
       const std::string build_base = app_parts::nested_text(input.data, {"build-base"});
       const std::string python = app_parts::python_for_base(build_base);
       if (python.empty()) {
-        throw ExtensionError("Unable to determine the Python version for the build-base " +
-                                 build_base,
-                             "Use build-base ubuntu@24.04.");
+        throw ExtensionError(
+            "Unable to determine the Python version for the build-base " + build_base,
+            "Use build-base ubuntu@24.04.");
       }
       dependencies["stage-packages"] = list({text("python" + python + "-venv_ensurepip")});
       YAML::Node interpreter = map();
@@ -226,8 +226,6 @@ class FastApiFramework final : public Extension {
 
 }  // namespace
 
-std::unique_ptr<Extension> make_fastapi_framework() {
-  return std::make_unique<FastApiFramework>();
-}
+std::unique_ptr<Extension> make_fastapi_framework() { return std::make_unique<FastApiFramework>(); }
 
 }  // namespace gantry::rock_pack

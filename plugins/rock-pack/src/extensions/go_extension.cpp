@@ -100,8 +100,8 @@ class GoFramework final : public Extension {
     part["organize"] = organize;
     if (!go_overridden(user)) {
       YAML::Node snaps(YAML::NodeType::Sequence);
-      for (const auto& snap :
-           app_parts::nested_texts(input.data, {"parts", "go-framework/install-app", "build-snaps"})) {
+      for (const auto& snap : app_parts::nested_texts(
+               input.data, {"parts", "go-framework/install-app", "build-snaps"})) {
         snaps.push_back(text(snap));
       }
       snaps.push_back(text("go"));
@@ -129,7 +129,8 @@ class GoFramework final : public Extension {
       }
     }
     for (const auto& package : user["build-packages"]) {
-      if (package.IsScalar() && (package.Scalar() == "gccgo-go" || package.Scalar() == "golang-go")) {
+      if (package.IsScalar() &&
+          (package.Scalar() == "gccgo-go" || package.Scalar() == "golang-go")) {
         return true;
       }
     }

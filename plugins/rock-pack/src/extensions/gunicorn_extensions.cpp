@@ -88,8 +88,7 @@ class GunicornExtension : public Extension {
 
  private:
   static std::string worker_class(const ExtensionInput& input) {
-    return app_parts::requirement_names(input.project_root).contains("gevent") ? "gevent"
-                                                                               : "sync";
+    return app_parts::requirement_names(input.project_root).contains("gevent") ? "gevent" : "sync";
   }
 
   [[nodiscard]] YAML::Node parts(const ExtensionInput& input) const {
@@ -101,9 +100,9 @@ class GunicornExtension : public Extension {
       const std::string build_base = app_parts::nested_text(input.data, {"build-base"});
       const std::string python = app_parts::python_for_base(build_base);
       if (python.empty()) {
-        throw ExtensionError("Unable to determine the Python version for the build-base " +
-                                 build_base,
-                             "Use build-base ubuntu@22.04 or ubuntu@24.04.");
+        throw ExtensionError(
+            "Unable to determine the Python version for the build-base " + build_base,
+            "Use build-base ubuntu@22.04 or ubuntu@24.04.");
       }
       stage_packages = list({text("python" + python + "-venv_ensurepip")});
       YAML::Node interpreter = map();
@@ -115,9 +114,9 @@ class GunicornExtension : public Extension {
     dependencies["stage-packages"] = stage_packages;
     dependencies["source"] = text(".");
     dependencies["python-packages"] = list({text("gunicorn~=23.0")});
-    dependencies["python-requirements"] =
-        fs::exists(input.project_root / "requirements.txt") ? list({text("requirements.txt")})
-                                                            : YAML::Node(YAML::NodeType::Sequence);
+    dependencies["python-requirements"] = fs::exists(input.project_root / "requirements.txt")
+                                              ? list({text("requirements.txt")})
+                                              : YAML::Node(YAML::NodeType::Sequence);
     dependencies["build-environment"] = build_environment;
 
     YAML::Node install_app = install_app_part(input);
@@ -331,9 +330,9 @@ class DjangoFramework final : public GunicornExtension {
       try {
         (void)wsgi_path(input);
       } catch (const PythonSyntaxError& error) {
-        throw ExtensionError("error parsing " + error.file().filename().string() + ": " +
-                                 error.what(),
-                             "Fix the Python syntax error.");
+        throw ExtensionError(
+            "error parsing " + error.file().filename().string() + ": " + error.what(),
+            "Fix the Python syntax error.");
       }
     }
   }
@@ -362,13 +361,18 @@ std::string statsd_mapping(std::string_view framework) {
   const std::string prefix(framework);
   return "mappings:\n"
          "  - match: gunicorn.request.status.*\n"
-         "    name: " + prefix + "_response_code\n"
+         "    name: " +
+         prefix +
+         "_response_code\n"
          "    labels:\n"
          "      status: $1\n"
          "  - match: gunicorn.requests\n"
-         "    name: " + prefix + "_requests\n"
+         "    name: " +
+         prefix +
+         "_requests\n"
          "  - match: gunicorn.request.duration\n"
-         "    name: " + prefix + "_request_duration\n";
+         "    name: " +
+         prefix + "_request_duration\n";
 }
 
 }  // namespace

@@ -11,11 +11,10 @@ namespace gantry::rock_pack {
 namespace {
 
 constexpr std::array<std::string_view, 35> kKeywords{
-    "False",  "None",   "True",    "and",      "as",       "assert", "async",
-    "await",  "break",  "class",   "continue", "def",      "del",    "elif",
-    "else",   "except", "finally", "for",      "from",     "global", "if",
-    "import", "in",     "is",      "lambda",   "nonlocal", "not",    "or",
-    "pass",   "raise",  "return",  "try",      "while",    "with",   "yield"};
+    "False", "None",     "True",  "and",    "as",   "assert", "async",  "await",    "break",
+    "class", "continue", "def",   "del",    "elif", "else",   "except", "finally",  "for",
+    "from",  "global",   "if",    "import", "in",   "is",     "lambda", "nonlocal", "not",
+    "or",    "pass",     "raise", "return", "try",  "while",  "with",   "yield"};
 
 std::string_view trimmed(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
@@ -154,8 +153,7 @@ class Scanner {
       }
       if (c == '\n') {
         if (!triple) {
-          fail("unterminated string literal (detected at line " + std::to_string(start_line) +
-               ")");
+          fail("unterminated string literal (detected at line " + std::to_string(start_line) + ")");
         }
         ++line_;
         continue;
@@ -172,10 +170,10 @@ class Scanner {
     }
     // Python counts the line the file ends on, not a line after its final newline.
     const int last_line = source_.ends_with('\n') ? line_ - 1 : line_;
-    fail(triple ? "unterminated triple-quoted string literal (detected at line " +
-                      std::to_string(last_line) + ")"
-                : "unterminated string literal (detected at line " + std::to_string(start_line) +
-                      ")");
+    fail(triple
+             ? "unterminated triple-quoted string literal (detected at line " +
+                   std::to_string(last_line) + ")"
+             : "unterminated string literal (detected at line " + std::to_string(start_line) + ")");
   }
 
   [[noreturn]] void fail(const std::string& message) const {
@@ -225,7 +223,8 @@ void read_assignment(std::string_view statement, std::set<std::string>& into) {
     } else if (c == '=' && depth == 0) {
       const char before = i > 0 ? statement[i - 1] : ' ';
       const char after = i + 1 < statement.size() ? statement[i + 1] : ' ';
-      if (after == '=' || std::string_view("=<>!:+-*/%&|^@~").find(before) != std::string_view::npos) {
+      if (after == '=' ||
+          std::string_view("=<>!:+-*/%&|^@~").find(before) != std::string_view::npos) {
         if (after == '=') {
           ++i;
         }

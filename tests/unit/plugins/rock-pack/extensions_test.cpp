@@ -93,7 +93,8 @@ TEST_F(Extensions, FlaskOnABareBaseGetsRockcraftsPartsServicesAndUser) {
 
   const auto& install = part(project, "flask-framework/install-app");
   EXPECT_EQ(install.plugin, "dump");
-  EXPECT_EQ(install.prime, (Strings{"flask/app/app.py", "flask/app/static", "flask/app/templates"}));
+  EXPECT_EQ(install.prime,
+            (Strings{"flask/app/app.py", "flask/app/static", "flask/app/templates"}));
   // The default prime list is in include mode, so it also decides what is organized (RC
   // gunicorn.py gen_install_app_part): notes.txt is not taken.
   Strings organized;
@@ -251,8 +252,9 @@ TEST_F(Extensions, BasesTheExtensionDoesNotSupportAreRefused) {
 
 TEST_F(Extensions, DjangoFindsItsWsgiModuleInTheProjectFolder) {
   write("requirements.txt", "Django\n");
-  write("my_site/my_site/wsgi.py", "from django.core.wsgi import get_wsgi_application\n"
-                                   "application = get_wsgi_application()\n");
+  write("my_site/my_site/wsgi.py",
+        "from django.core.wsgi import get_wsgi_application\n"
+        "application = get_wsgi_application()\n");
   write("rockcraft.yaml",
         "name: my-site\nsummary: s\ndescription: d\nversion: \"0.1\"\nbase: ubuntu@22.04\n"
         "platforms:\n  amd64:\nextensions:\n  - django-framework\n");
@@ -289,8 +291,7 @@ TEST_F(Extensions, FastApiServesTheAsgiAppWithUvicornFromApp) {
   EXPECT_EQ(service["environment"]["UVICORN_HOST"].Scalar(), "0.0.0.0");
   const auto& install = part(project, "fastapi-framework/install-app");
   EXPECT_EQ(install.stage, (Strings{"app/templates", "app/app"}));
-  EXPECT_EQ(part(project, "fastapi-framework/dependencies").python_packages,
-            (Strings{"uvicorn"}));
+  EXPECT_EQ(part(project, "fastapi-framework/dependencies").python_packages, (Strings{"uvicorn"}));
   EXPECT_EQ(part(project, "fastapi-framework/dependencies").stage_packages,
             (Strings{"python3.12-venv_ensurepip"}));
 }
@@ -310,13 +311,15 @@ TEST_F(Extensions, GoBuildsTheModuleIntoUsrLocalBinAndShipsItsAssets) {
   EXPECT_EQ(install.stage, (Strings{"usr/local/bin/hello"}));
   EXPECT_EQ(install.build_snaps, (Strings{"go"}));
   ASSERT_EQ(install.build_environment.size(), 1U);
-  EXPECT_EQ(install.build_environment[0], std::make_pair(std::string("CGO_ENABLED"), std::string("0")));
+  EXPECT_EQ(install.build_environment[0],
+            std::make_pair(std::string("CGO_ENABLED"), std::string("0")));
   EXPECT_EQ(part(project, "go-framework/assets").stage, (Strings{"app/templates"}));
   EXPECT_EQ(part(project, "go-framework/runtime").stage_packages,
             (Strings{"ca-certificates_data", "bash_bins", "coreutils_bins"}));
 
   fs::remove(root_ / "go.mod");
-  EXPECT_EQ(failure().message, "missing go.mod file, it should be present in the project directory");
+  EXPECT_EQ(failure().message,
+            "missing go.mod file, it should be present in the project directory");
 }
 
 TEST_F(Extensions, TheExpandedDocumentReadsBackAsTheSameProject) {
