@@ -5,7 +5,6 @@
 #include "gantry/sdk/error.hpp"
 
 namespace gantry::host {
-namespace {
 
 std::string bytes_text(std::uint64_t bytes) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -20,7 +19,15 @@ std::string bytes_text(std::uint64_t bytes) {
   return buffer;
 }
 
-}  // namespace
+std::string progress_bar(const v1::Progress& progress, std::size_t width) {
+  if (progress.total() == 0 || width < 3) {
+    return {};
+  }
+  const auto done = std::min(progress.current(), progress.total());
+  const auto filled = static_cast<std::size_t>(done * width / progress.total());
+  return "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] " +
+         std::to_string(done * 100 / progress.total()) + "%";
+}
 
 std::string progress_text(const v1::Progress& progress) {
   std::string count;

@@ -15,6 +15,10 @@ namespace gantry::host {
 
 /// "3/10 MB", "42 packages", "7/9": a progress count for people.
 [[nodiscard]] std::string progress_text(const v1::Progress& progress);
+/// "[#####.....] 50%" for progress with a total; empty without one.
+[[nodiscard]] std::string progress_bar(const v1::Progress& progress, std::size_t width = 20);
+/// "24.2 MiB".
+[[nodiscard]] std::string bytes_text(std::uint64_t bytes);
 
 /// "1.23s", "2m05s".
 [[nodiscard]] std::string duration_text(std::chrono::milliseconds elapsed);

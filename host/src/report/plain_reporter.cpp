@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include "report/event_text.hpp"
+#include "report/summary_table.hpp"
 
 namespace gantry::host {
 
@@ -49,6 +50,10 @@ void PlainReporter::step_event(const std::string& id, const v1::RunEvent& event)
     line(id, progress_text(event.progress()));
     return;
   }
+  if (event.has_artifact()) {
+    const std::lock_guard lock(mutex_);
+    artifacts_[id].push_back(event.artifact());
+  }
   if (const auto text = event_text(event, verbosity_)) {
     line(id, *text);
   }
@@ -60,6 +65,14 @@ void PlainReporter::step_finished(const StepReport& report) {
   }
 }
 
-void PlainReporter::run_finished(const RunSummary& /*summary*/) {}
+void PlainReporter::run_finished(const RunSummary& summary) {
+  if (verbosity_ == Verbosity::kQuiet || summary.steps.size() < 2) {
+    return;  // one step: its own lines already say it all
+  }
+  const std::lock_guard lock(mutex_);
+  for (const auto& line : summary_table(summary, artifacts_)) {
+    logger_->info("{}", line);
+  }
+}
 
 }  // namespace gantry::host

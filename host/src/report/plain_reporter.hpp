@@ -33,6 +33,7 @@ class PlainReporter final : public Reporter {
   std::shared_ptr<spdlog::logger> logger_;
   std::mutex mutex_;
   std::map<std::string, std::chrono::steady_clock::time_point> last_progress_;
+  std::map<std::string, std::vector<v1::Artifact>> artifacts_;
 };
 
 }  // namespace gantry::host

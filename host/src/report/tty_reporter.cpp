@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "report/event_text.hpp"
+#include "report/summary_table.hpp"
 
 namespace gantry::host {
 namespace {
@@ -70,6 +71,9 @@ void TtyReporter::draw_status() {
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - step.started);
     std::string text = std::string(kFrames[frame_ % std::size(kFrames)]) + " " + step.id + " (" +
                        step.uses + ") " + duration_text(elapsed);
+    if (!step.bar.empty()) {
+      text += "  " + step.bar;
+    }
     if (!step.progress.empty()) {
       text += "  " + step.progress;
     }
@@ -91,7 +95,7 @@ void TtyReporter::run_started(const std::string& /*run_id*/, std::size_t /*step_
 
 void TtyReporter::step_started(const std::string& id, const std::string& uses) {
   const std::lock_guard lock(mutex_);
-  running_.push_back({id, uses, std::chrono::steady_clock::now(), {}});
+  running_.push_back({id, uses, std::chrono::steady_clock::now(), {}, {}});
   clear_status();
   draw_status();
 }
@@ -102,9 +106,13 @@ void TtyReporter::step_event(const std::string& id, const v1::RunEvent& event) {
     for (auto& step : running_) {
       if (step.id == id) {
         step.progress = progress_text(event.progress());
+        step.bar = progress_bar(event.progress());
       }
     }
     return;  // the ticker redraws
+  }
+  if (event.has_artifact()) {
+    artifacts_[id].push_back(event.artifact());
   }
   if (const auto text = event_text(event, verbosity_)) {
     print_line("[" + id + "] " + *text);
@@ -128,9 +136,15 @@ void TtyReporter::step_finished(const StepReport& report) {
   }
 }
 
-void TtyReporter::run_finished(const RunSummary& /*summary*/) {
+void TtyReporter::run_finished(const RunSummary& summary) {
   const std::lock_guard lock(mutex_);
   clear_status();
+  if (verbosity_ != Verbosity::kQuiet) {
+    std::fputc('\n', out_);
+    for (const auto& line : summary_table(summary, artifacts_)) {
+      std::fputs((line + "\n").c_str(), out_);
+    }
+  }
   std::fflush(out_);
 }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -34,6 +35,7 @@ class TtyReporter final : public Reporter {
     std::string uses;
     std::chrono::steady_clock::time_point started;
     std::string progress;
+    std::string bar;
   };
 
   // All of these expect mutex_ held.
@@ -45,6 +47,7 @@ class TtyReporter final : public Reporter {
   std::FILE* out_;
   std::mutex mutex_;
   std::vector<Running> running_;
+  std::map<std::string, std::vector<v1::Artifact>> artifacts_;
   std::size_t drawn_lines_ = 0;
   unsigned frame_ = 0;
   std::jthread ticker_;
