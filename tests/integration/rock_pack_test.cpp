@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
+#include "http_probe.hpp"
 #include "podman_fixture.hpp"
 #include "registry_fixture.hpp"
 
@@ -522,17 +523,7 @@ TEST_F(RockPackTest, ABareFlaskRockFromStagePackagesServesUnderPodman) {
             "nproc=1024:1024", "-p", "127.0.0.1:" + std::to_string(port) + ":8000",
             "oci-archive:" + rock.string()});
   ASSERT_EQ(started.exit_code, 0) << started.err;
-  const auto answer = run_command(
-      {.argv = {"/usr/bin/python3", "-c",
-                "import sys,time,urllib.request\n"
-                "for _ in range(60):\n"
-                "  try:\n"
-                "    print(urllib.request.urlopen(sys.argv[1], timeout=2).read().decode());"
-                " sys.exit(0)\n"
-                "  except Exception as e:\n"
-                "    time.sleep(0.5)\n"
-                "sys.exit(1)\n",
-                "http://127.0.0.1:" + std::to_string(port) + "/"}});
+  const auto answer = wait_for_http("http://127.0.0.1:" + std::to_string(port) + "/");
   const auto logs = with({"logs", "flask-hello"});
   (void)with({"rm", "-f", "flask-hello"});
   EXPECT_EQ(answer.exit_code, 0) << logs.out << logs.err;

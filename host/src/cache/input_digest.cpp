@@ -7,25 +7,12 @@
 #include <vector>
 
 #include "gantry/net/digest.hpp"
+#include "gantry/sdk/project_files.hpp"
 
 namespace gantry::host {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool left_out(const std::string& name) {
-  const auto slash = name.rfind('/');
-  const std::string last = slash == std::string::npos ? name : name.substr(slash + 1);
-  if (last == ".gantry") {
-    return true;
-  }
-  if (slash != std::string::npos) {
-    return false;
-  }
-  return name == ".git" || name.ends_with(".rock") || name.ends_with(".charm") ||
-         name.starts_with(".gantry-") ||
-         (name.starts_with('.') && name.find(".tmp-") != std::string::npos);
-}
 
 }  // namespace
 
@@ -55,7 +42,7 @@ std::string input_digest(const fs::path& path) {
   for (auto it = fs::recursive_directory_iterator(path, error);
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     const std::string name = it->path().lexically_relative(path).generic_string();
-    if (left_out(name)) {
+    if (sdk::left_out_of_sources(name)) {
       it.disable_recursion_pending();
       continue;
     }

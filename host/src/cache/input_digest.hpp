@@ -1,7 +1,7 @@
 // The content digest of a step's input path, for the step cache: a file's bytes, or a
 // directory's entries (relative path, kind, mode, size and content, link targets) in
-// sorted order. Build state and packed artifacts (`.gantry` at any depth, `.git`, `*.rock`
-// and `*.charm` and their temporaries at the top) are not inputs.
+// sorted order, without what sdk::left_out_of_sources leaves out (build state, packed
+// artifacts).
 #pragma once
 
 #include <filesystem>

@@ -7,7 +7,7 @@
 #include <iterator>
 
 #include "gantry/net/digest.hpp"
-#include "source_filter.hpp"
+#include "gantry/sdk/project_files.hpp"
 
 namespace gantry::rock_pack {
 namespace {
@@ -56,7 +56,7 @@ std::int64_t add_tree_state(std::string& text, const fs::path& root, const fs::p
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     const std::string name = it->path().lexically_relative(root).string();
     // What is never part of the source: gantry's state, git's, and packed rocks.
-    if (left_out_of_sources(name) || (!skip.empty() && it->path() == skip)) {
+    if (sdk::left_out_of_sources(name) || (!skip.empty() && it->path() == skip)) {
       it.disable_recursion_pending();
       continue;
     }

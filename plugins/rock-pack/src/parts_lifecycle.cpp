@@ -22,10 +22,10 @@
 #include "gantry/deb/staging_tree.hpp"
 #include "gantry/sdk/child_process.hpp"
 #include "gantry/sdk/error.hpp"
+#include "gantry/sdk/project_files.hpp"
 #include "go_build.hpp"
 #include "part_key.hpp"
 #include "python_install.hpp"
-#include "source_filter.hpp"
 #include "source_layered_part.hpp"
 
 namespace gantry::rock_pack {
@@ -639,7 +639,7 @@ class Lifecycle {
       copy_tree(
           source, d.src,
           [&](const std::string& name) {
-            return left_out_of_sources(name) || fs::weakly_canonical(source / name) == work ||
+            return sdk::left_out_of_sources(name) || fs::weakly_canonical(source / name) == work ||
                    (!options_.output_dir.empty() && fs::weakly_canonical(source / name) ==
                                                         fs::weakly_canonical(options_.output_dir));
           },

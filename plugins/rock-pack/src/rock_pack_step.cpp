@@ -12,11 +12,11 @@
 #include "gantry/oci/image_location.hpp"
 #include "gantry/sdk/description.hpp"
 #include "gantry/sdk/error.hpp"
+#include "gantry/sdk/project_files.hpp"
 #include "gantry/sdk/value.hpp"
 #include "parts_lifecycle.hpp"
 #include "rock_image.hpp"
 #include "rock_project.hpp"
-#include "source_filter.hpp"
 
 namespace gantry::rock_pack {
 namespace {
@@ -67,7 +67,7 @@ std::int64_t input_epoch(const fs::path& project_dir, const fs::path& output_dir
   for (auto it = fs::recursive_directory_iterator(project_dir, error);
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     const auto name = it->path().lexically_relative(project_dir).generic_string();
-    if (left_out_of_sources(name) || it->path() == output_dir) {
+    if (sdk::left_out_of_sources(name) || it->path() == output_dir) {
       it.disable_recursion_pending();
       continue;
     }

@@ -2,7 +2,7 @@
 
 #include <system_error>
 
-#include "source_filter.hpp"
+#include "gantry/sdk/project_files.hpp"
 
 namespace gantry::rock_pack {
 namespace {
@@ -46,7 +46,7 @@ std::optional<fs::path> source_layered_root(const PartSpec& part, bool project_r
   // packed artifacts) must not be there to be read.
   for (auto it = fs::recursive_directory_iterator(root, error);
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    if (left_out_of_sources(it->path().lexically_relative(root).generic_string())) {
+    if (sdk::left_out_of_sources(it->path().lexically_relative(root).generic_string())) {
       return std::nullopt;
     }
   }

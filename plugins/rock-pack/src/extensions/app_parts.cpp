@@ -169,6 +169,29 @@ std::vector<std::string> project_entries(const fs::path& project_root) {
   return entries;
 }
 
+YAML::Node install_app_dump(const std::vector<std::string>& prime, const fs::path& project_root,
+                            const std::string& app_dir) {
+  YAML::Node organize = snippet::map();
+  YAML::Node stage(YAML::NodeType::Sequence);
+  if (!prime.empty() && !prime.front().empty() && prime.front().front() != '-') {
+    for (const auto& entry : prime) {
+      organize[relative_to(entry, app_dir)] = snippet::text(entry);
+      stage.push_back(snippet::text(entry));
+    }
+  } else {
+    for (const auto& entry : project_entries(project_root)) {
+      organize[entry] = snippet::text(app_dir + "/" + entry);
+      stage.push_back(snippet::text(app_dir + "/" + entry));
+    }
+  }
+  YAML::Node part = snippet::map();
+  part["plugin"] = snippet::text("dump");
+  part["source"] = snippet::text(".");
+  part["organize"] = organize;
+  part["stage"] = stage;
+  return part;
+}
+
 std::string relative_to(std::string_view path, std::string_view start) {
   const std::string prefix = std::string(start) + "/";
   if (path == start) {

@@ -35,6 +35,12 @@ std::set<std::string> requirement_names(const std::filesystem::path& project_roo
 /// .yarn, *.rock and gantry's own build state (.gantry).
 std::vector<std::string> project_entries(const std::filesystem::path& project_root);
 
+/// The install-app part rockcraft generates: a dump of the project whose organize and
+/// stage come from `prime` when it is in include mode (each entry taken from its path
+/// relative to `app_dir`), else from every top-level project entry (put under `app_dir`).
+YAML::Node install_app_dump(const std::vector<std::string>& prime,
+                            const std::filesystem::path& project_root, const std::string& app_dir);
+
 /// os.path.relpath(path, start) for relative POSIX paths.
 std::string relative_to(std::string_view path, std::string_view start);
 

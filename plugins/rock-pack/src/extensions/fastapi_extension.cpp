@@ -158,25 +158,7 @@ class FastApiFramework final : public Extension {
   }
 
   static YAML::Node install_app_part(const ExtensionInput& input) {
-    const auto prime = app_prime(input);
-    YAML::Node organize = map();
-    YAML::Node stage(YAML::NodeType::Sequence);
-    if (!prime.empty() && !prime.front().empty() && prime.front().front() != '-') {
-      for (const auto& entry : prime) {
-        organize[app_parts::relative_to(entry, "app")] = text(entry);
-        stage.push_back(text(entry));
-      }
-    } else {
-      for (const auto& entry : app_parts::project_entries(input.project_root)) {
-        organize[entry] = text("app/" + entry);
-        stage.push_back(text("app/" + entry));
-      }
-    }
-    YAML::Node part = map();
-    part["plugin"] = text("dump");
-    part["source"] = text(".");
-    part["organize"] = organize;
-    part["stage"] = stage;
+    YAML::Node part = app_parts::install_app_dump(app_prime(input), input.project_root, "app");
     part["permissions"] = list({app_parts::daemon_permission()});
     return part;
   }

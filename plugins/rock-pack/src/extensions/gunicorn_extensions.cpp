@@ -268,24 +268,7 @@ class FlaskFramework final : public GunicornExtension {
 
   [[nodiscard]] YAML::Node install_app_part(const ExtensionInput& input) const override {
     const auto prime = app_prime(input);
-    YAML::Node organize = map();
-    YAML::Node stage(YAML::NodeType::Sequence);
-    if (!prime.empty() && !prime.front().empty() && prime.front().front() != '-') {
-      for (const auto& entry : prime) {
-        organize[app_parts::relative_to(entry, "flask/app")] = text(entry);
-        stage.push_back(text(entry));
-      }
-    } else {
-      for (const auto& entry : app_parts::project_entries(input.project_root)) {
-        organize[entry] = text("flask/app/" + entry);
-        stage.push_back(text("flask/app/" + entry));
-      }
-    }
-    YAML::Node part = map();
-    part["plugin"] = text("dump");
-    part["source"] = text(".");
-    part["organize"] = organize;
-    part["stage"] = stage;
+    YAML::Node part = app_parts::install_app_dump(prime, input.project_root, "flask/app");
     part["prime"] = texts(prime);
     return part;
   }

@@ -1,4 +1,5 @@
-// What is never part of a part's local source: gantry's build state (a `.gantry` folder at
+// What is never part of a project's sources (a rock part's local source, a step's input
+// path for the host's step cache): gantry's build state (a `.gantry` folder at
 // any depth, such as a 12-factor project's charm/.gantry), git's, and packed artifacts at
 // the top (`*.rock`, `*.charm`, as rockcraft leaves out `*.rock`), including the ones being
 // written (AtomicFile's `.NAME.tmp-XXXXXX`, rock-pack's `.gantry-rock-*`) by a step that
@@ -7,7 +8,7 @@
 
 #include <string_view>
 
-namespace gantry::rock_pack {
+namespace gantry::sdk {
 
 /// Whether `name`, relative to the source's root with '/' separators, is left out.
 [[nodiscard]] constexpr bool left_out_of_sources(std::string_view name) {
@@ -25,4 +26,4 @@ namespace gantry::rock_pack {
          (name.starts_with('.') && name.find(".tmp-") != std::string_view::npos);
 }
 
-}  // namespace gantry::rock_pack
+}  // namespace gantry::sdk
