@@ -140,11 +140,23 @@ void Reader::invalid(const Field& field, const std::string& message, std::string
   fail(at(field), std::move(text), std::move(resolution));
 }
 
-void Reader::extra_field(const Entry& entry, const std::string& parent_path) const {
+void Reader::extra_field(const Entry& entry, const std::string& parent_path,
+                         std::string resolution) const {
+  if (resolution.empty()) {
+    resolution = "Remove '" + entry.name + "' or correct its spelling. " + reference_;
+  }
   fail(key_at(entry.field),
        "extra field " + py_repr(entry.name) + " not permitted in " + location(parent_path) +
            " configuration",
-       "Remove '" + entry.name + "' or correct its spelling. " + reference_);
+       std::move(resolution));
+}
+
+std::vector<std::pair<std::string, std::string>> Reader::string_map(const Field& field) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& entry : entries(field)) {
+    out.emplace_back(entry.name, string(entry.field));
+  }
+  return out;
 }
 
 void Reader::missing_field(const Field& parent, std::string_view name) const {

@@ -77,7 +77,9 @@ class Reader {
   /// "<message> (in field 'path', input: 'value')".
   [[noreturn]] void invalid(const Field& field, const std::string& message,
                             std::string resolution = {}) const;
-  [[noreturn]] void extra_field(const Entry& entry, const std::string& parent_path) const;
+  /// An unknown key; the resolution says to remove or respell it unless one is given.
+  [[noreturn]] void extra_field(const Entry& entry, const std::string& parent_path,
+                                std::string resolution = {}) const;
   [[noreturn]] void missing_field(const Field& parent, std::string_view name) const;
 
   /// The entries of a mapping; `kind` names the expected type in the message.
@@ -99,12 +101,17 @@ class Reader {
   [[nodiscard]] std::int64_t integer(const Field& field) const;
   [[nodiscard]] double number(const Field& field) const;
   [[nodiscard]] bool boolean(const Field& field) const;
+  /// A dict[str, str], in file order.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> string_map(
+      const Field& field) const;
   /// One of `allowed` (a pydantic Literal or Enum).
   std::string choice(const Field& field, Names allowed) const;
 
- private:
+  /// Refuses duplicate keys anywhere below `node`: yaml-cpp keeps both, PyYAML the last,
+  /// craft-application refuses them.
   void check_duplicate_keys(const YAML::Node& node) const;
 
+ private:
   std::filesystem::path file_;
   std::string reference_;
   Warn warn_;
