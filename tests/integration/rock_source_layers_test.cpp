@@ -128,5 +128,31 @@ TEST_F(RockSourceLayersTest, AConflictWithAnotherPartIsStillFound) {
   EXPECT_EQ(same.exit_code, 0) << same.err;
 }
 
+TEST_F(RockSourceLayersTest, AStepCacheHitNeedsTheSourcesOutsideTheProjectUnchanged) {
+  // A pipeline whose rock takes a part from outside the project directory: the host's
+  // cache sees the project parameter only, so rock-pack declares that source as an input.
+  const fs::path outside = work_.path() / "outside";
+  write_file(outside / "usr/share/extra/file.txt", "one\n");
+  write_file(project_ / "gantry.yaml",
+             "steps:\n  rock:\n    uses: rock-pack\n    with:\n"
+             "      project: .\n");
+  write_file(project_ / "rockcraft.yaml",
+             kHeader + "  extra:\n    plugin: dump\n    source: ../outside\n");
+  const auto run = [&] {
+    return run_command({.argv = {kGantry, "--output=plain", "run"},
+                        .unset_env = {"GANTRY_PLUGIN_PATH", "SOURCE_DATE_EPOCH"},
+                        .cwd = project_});
+  };
+  ASSERT_EQ(run().exit_code, 0);
+  const auto cached = run();
+  ASSERT_EQ(cached.exit_code, 0) << cached.err;
+  EXPECT_NE(cached.err.find("(cached)"), std::string::npos) << cached.err;
+  write_file(outside / "usr/share/extra/file.txt", "two\n");
+  const auto changed = run();
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_EQ(changed.err.find("(cached)"), std::string::npos) << changed.err;
+  EXPECT_EQ(unpacked("usr/share/extra/file.txt"), "two\n");
+}
+
 }  // namespace
 }  // namespace gantry::testing

@@ -125,9 +125,19 @@ std::optional<CachedRun> StepCache::find(const std::string& key) const {
   }
   try {
     const json entry = json::parse(read_text(entry_file));
+    // What the step said it read besides its parameters must be as it was.
+    for (const auto& input : entry.value("inputs", json::array())) {
+      if (input_digest(input.at("path").get<std::string>()) !=
+          input.at("digest").get<std::string>()) {
+        return std::nullopt;
+      }
+    }
     CachedRun run;
     run.run_id = entry.at("run").get<std::string>();
     run.result.set_outcome(v1::OUTCOME_OK);
+    for (const auto& input : entry.value("inputs", json::array())) {
+      run.result.add_inputs(input.at("path").get<std::string>());
+    }
     for (const auto& [name, value] : entry.at("outputs").items()) {
       (*run.result.mutable_outputs())[name] = value.get<std::string>();
     }
@@ -164,7 +174,13 @@ void StepCache::store(const std::string& key, const v1::Result& result,
     return;  // clean, --expand: nothing to give back, and doing it again is the point
   }
   try {
-    json entry{{"run", run_id}, {"outputs", json::object()}, {"artifacts", json::array()}};
+    json entry{{"run", run_id},
+               {"outputs", json::object()},
+               {"artifacts", json::array()},
+               {"inputs", json::array()}};
+    for (const auto& input : result.inputs()) {
+      entry["inputs"].push_back({{"path", input}, {"digest", input_digest(input)}});
+    }
     for (const auto& [name, value] : result.outputs()) {
       entry["outputs"][name] = value;
     }

@@ -1,6 +1,7 @@
 // The host's step cache: a step that declares the `cacheable` capability is not run
 // again when its name, version, parameters (canonical, after expressions are resolved)
-// and the content of its path parameters are those of a successful run before. The hit
+// and the content of its path parameters are those of a successful run before, and the
+// other inputs that run declared (Result.inputs) are unchanged. The hit
 // gives back that run's outputs and its artifacts: each file checked by its sha256, and
 // put back from the cache's own copy when it was changed or removed.
 //

@@ -79,6 +79,25 @@ std::int64_t input_epoch(const fs::path& project_dir, const fs::path& output_dir
   return newest;
 }
 
+/// Local part sources outside the project directory are inputs the host's step cache
+/// cannot see from the `project` parameter: say so (the extensions' data files included).
+void declare_inputs_outside(sdk::Context& context, const RockProject& project,
+                            const fs::path& project_dir) {
+  for (const auto& part : project.parts) {
+    const bool remote = part.source.empty() || part.source_type == "git" ||
+                        part.source.find("://") != std::string::npos ||
+                        part.source.starts_with("git@") || part.source.ends_with(".git");
+    if (remote) {
+      continue;
+    }
+    const fs::path source = (project_dir / part.source).lexically_normal();
+    const auto inside = source.lexically_relative(project_dir);
+    if (inside.empty() || *inside.begin() == "..") {
+      context.input(source);
+    }
+  }
+}
+
 }  // namespace
 
 v1::StepDescription RockPackStep::describe() const {
@@ -158,6 +177,7 @@ void RockPackStep::run(sdk::Context& context) {
     return;
   }
   write_extension_files(project_dir / ".gantry" / "rock-pack" / "extensions", project.extensions);
+  declare_inputs_outside(context, project, project_dir);
   const Platform& platform = chosen_platform(
       project, context.has("platform") ? context.string("platform") : std::string());
   LifecycleOptions lifecycle;
@@ -214,6 +234,10 @@ void RockPackStep::run(sdk::Context& context) {
                                       ? context.string("base-image")
                                       : "docker://public.ecr.aws/ubuntu/ubuntu:" + release;
     image.base_image = oci::ImageLocation::parse(reference);
+    if (image.base_image->transport == oci::ImageLocation::Transport::kOciArchive ||
+        image.base_image->transport == oci::ImageLocation::Transport::kOciLayout) {
+      context.input(image.base_image->path);  // a local base image is an input too
+    }
     image.base_options.tls_verify = context.boolean("base-tls-verify");
     image.base_options.cancelled = [&] { return context.cancelled(); };
     if (image.base_image->transport == oci::ImageLocation::Transport::kRegistry) {

@@ -152,6 +152,16 @@ std::map<std::string, std::string> Context::outputs() const {
   return outputs_;
 }
 
+void Context::input(const std::filesystem::path& path) {
+  const std::lock_guard lock(outputs_mutex_);
+  inputs_.push_back((path.is_relative() ? working_dir_ / path : path).lexically_normal().string());
+}
+
+std::vector<std::string> Context::inputs() const {
+  const std::lock_guard lock(outputs_mutex_);
+  return inputs_;
+}
+
 void Context::report(std::string_view text) {
   const std::lock_guard lock(outputs_mutex_);
   report_ += redact(std::string(text));

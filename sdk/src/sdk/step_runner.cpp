@@ -183,6 +183,9 @@ v1::Result run_step(Step& step, v1::RunRequest request, EventSink& sink) noexcep
           (*result.mutable_outputs())[name] = value;
         }
         result.set_report(context.report_text());
+        for (const auto& input : context.inputs()) {
+          result.add_inputs(input);
+        }
       } catch (const Cancelled&) {
         result = cancelled();
       } catch (const ConfigError& error) {

@@ -68,6 +68,11 @@ class Context {
 
   /// The outputs set so far.
   [[nodiscard]] std::map<std::string, std::string> outputs() const;
+  /// Declares a file or directory the step reads besides its path parameters, so that
+  /// the host's step cache notices when it changes (relative paths: the working dir's).
+  void input(const std::filesystem::path& path);
+  /// The inputs declared so far.
+  [[nodiscard]] std::vector<std::string> inputs() const;
   /// The report written so far.
   [[nodiscard]] std::string report_text() const;
   /// `text` with every secret parameter value replaced by "****".
@@ -85,6 +90,7 @@ class Context {
   mutable std::mutex outputs_mutex_;
   std::map<std::string, std::string> outputs_;
   std::string report_;
+  std::vector<std::string> inputs_;
 };
 
 }  // namespace gantry::sdk
