@@ -77,13 +77,18 @@ StepCache StepCache::in(const fs::path& working_directory) {
 
 std::optional<std::string> StepCache::key(
     const v1::StepDescription& description,
-    const google::protobuf::Map<std::string, v1::Value>& params,
-    const fs::path& working_directory) const {
+    const google::protobuf::Map<std::string, v1::Value>& params, const fs::path& working_directory,
+    const std::string& origin) const {
   if (!cacheable(description)) {
     return std::nullopt;
   }
   std::string text = std::string(kFormat) + "\nstep " + description.name() + " " +
                      description.version() + "\nworkdir " + working_directory.string() + "\n";
+  if (struct stat plugin{}; !origin.empty() && ::stat(origin.c_str(), &plugin) == 0) {
+    text += "plugin " + origin + " " + std::to_string(plugin.st_size) + " " +
+            std::to_string(plugin.st_mtim.tv_sec) + "." + std::to_string(plugin.st_mtim.tv_nsec) +
+            "\n";
+  }
   const std::map<std::string, v1::Value> sorted(params.begin(), params.end());
   for (const auto& spec : description.params()) {
     const auto found = sorted.find(spec.name());

@@ -48,11 +48,13 @@ class StepCache {
   /// The cache of a pipeline run in `working_directory`.
   static StepCache in(const std::filesystem::path& working_directory);
 
-  /// The run's key; nullopt when the step does not declare `cacheable`.
+  /// The run's key; nullopt when the step does not declare `cacheable`. `origin` is
+  /// where the step comes from: a plugin file counts with its size and time, so that a
+  /// rebuilt or upgraded plugin does not reuse its predecessor's runs.
   [[nodiscard]] std::optional<std::string> key(
       const v1::StepDescription& description,
       const google::protobuf::Map<std::string, v1::Value>& params,
-      const std::filesystem::path& working_directory) const;
+      const std::filesystem::path& working_directory, const std::string& origin = {}) const;
 
   /// The run stored under `key`, with its artifacts in place; nullopt when there is none
   /// or an artifact can no longer be had.

@@ -171,7 +171,8 @@ class PlanRun {
       const auto key =
           options_.cache == nullptr
               ? std::nullopt
-              : options_.cache->key(description, request.params(), plan_.working_directory);
+              : options_.cache->key(description, request.params(), plan_.working_directory,
+                                    slot.step->endpoint->origin());
       if (const auto hit = key ? options_.cache->find(*key) : std::nullopt) {
         result = replay(*hit, sink);
         const std::lock_guard lock(mutex_);
