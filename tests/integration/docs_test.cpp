@@ -1,6 +1,7 @@
 // The examples in docs/pipeline.md are real: every ```yaml block that starts with
 // `# example` passes `gantry run --dry-run`, the first one runs, and the default pipeline
-// shown is what `gantry run --print-pipeline` prints for examples/flask-app.
+// shown is what `gantry run --print-pipeline` prints for examples/flask-app. The
+// flask-framework example expands with both packing steps.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -82,6 +83,19 @@ TEST(DocsTest, TheDefaultPipelineShownIsTheOneGantryPrints) {
   // The printed file starts with comments about where it came from; the rest is shown.
   const auto body = printed.out.substr(printed.out.find("name: default"));
   EXPECT_EQ(body, shown);
+}
+
+TEST(DocsTest, TheFlaskFrameworkExampleExpandsWithBothSteps) {
+  const fs::path example = fs::path(GANTRY_SOURCE_DIR) / "examples/flask-framework";
+  const sdk::TemporaryDirectory dir("gantry-docs-test-");
+  fs::copy(example, dir.path() / "app", fs::copy_options::recursive);
+  const auto rock = gantry(dir.path() / "app", {"rock-pack", "--expand"});
+  ASSERT_EQ(rock.exit_code, 0) << rock.err;
+  EXPECT_NE(rock.out.find("flask-framework/dependencies:"), std::string::npos) << rock.out;
+  EXPECT_NE(rock.out.find("'app:app' -k [ sync ]"), std::string::npos) << rock.out;
+  const auto charm = gantry(dir.path() / "app", {"charm-pack", "--project", "charm", "--expand"});
+  ASSERT_EQ(charm.exit_code, 0) << charm.err;
+  EXPECT_NE(charm.out.find("flask-app-image"), std::string::npos) << charm.out;
 }
 
 }  // namespace
