@@ -167,12 +167,7 @@ class PlanRun {
       request.set_step_id(slot.step->id);
       request.set_working_directory(plan_.working_directory.string());
       *request.mutable_params() = slot.step->resolve(outputs);
-      const auto& description = slot.step->endpoint->description();
-      const auto key =
-          options_.cache == nullptr
-              ? std::nullopt
-              : options_.cache->key(description, request.params(), plan_.working_directory,
-                                    slot.step->endpoint->origin());
+      const auto key = cache_key(*slot.step, request);
       if (const auto hit = key ? options_.cache->find(*key) : std::nullopt) {
         result = replay(*hit, sink);
         const std::lock_guard lock(mutex_);
@@ -196,6 +191,21 @@ class PlanRun {
     slot.report.result = std::move(result);
     completed_.push_back(index);
     finished_.notify_one();
+  }
+
+  /// The step's cache key; none without a cache, for a step that is not cacheable, or
+  /// when its inputs cannot be read (the step then runs and says what is wrong).
+  [[nodiscard]] std::optional<std::string> cache_key(const PlannedStep& step,
+                                                     const v1::RunRequest& request) const {
+    if (options_.cache == nullptr) {
+      return std::nullopt;
+    }
+    try {
+      return options_.cache->key(step.endpoint->description(), request.params(),
+                                 plan_.working_directory, step.endpoint->origin());
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
   }
 
   /// A cache hit, told as the step would tell it: what it is, its artifacts, its result.
