@@ -68,7 +68,7 @@ struct RockProject {
   YAML::Node services, checks;  ///< validated against Pebble's schema, kept as given (order
                                 ///< kept) for the Pebble layer; null when absent
   std::string entrypoint_service, entrypoint_command;
-  YAML::Node package_repositories;  ///< a list of mappings, or null
+  YAML::Node package_repositories;      ///< a list of mappings, or null
   std::vector<std::string> extensions;  ///< as listed; already applied to the rest
   /// rockcraft.yaml as validated: the document with its extensions expanded.
   YAML::Node document;

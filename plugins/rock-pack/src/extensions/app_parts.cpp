@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
+#include "extensions/extension.hpp"
 #include "extensions/snippet_nodes.hpp"
 
 namespace gantry::rock_pack::app_parts {
@@ -190,6 +192,40 @@ YAML::Node install_app_dump(const std::vector<std::string>& prime, const fs::pat
   part["organize"] = organize;
   part["stage"] = stage;
   return part;
+}
+
+std::vector<std::string> user_entries_under(const YAML::Node& data, const std::string& part,
+                                            const std::string& key, const std::string& dir,
+                                            const std::string& message,
+                                            const std::string& resolution) {
+  std::vector<std::string> entries = nested_texts(data, {"parts", part, key});
+  const std::regex start("-? *" + dir);
+  for (const auto& entry : entries) {
+    if (!std::regex_search(entry, start, std::regex_constants::match_continuous)) {
+      throw ExtensionError(message, resolution);
+    }
+  }
+  return entries;
+}
+
+std::vector<std::string> existing_under(const fs::path& project_root,
+                                        std::initializer_list<const char*> names,
+                                        const std::string& dir) {
+  std::vector<std::string> found;
+  for (const auto* name : names) {
+    if (fs::exists(project_root / name)) {
+      found.push_back(dir + name);
+    }
+  }
+  return found;
+}
+
+std::string bullet_list(const std::vector<std::string>& problems) {
+  std::string message;
+  for (const auto& problem : problems) {
+    message += (message.empty() ? "- " : "\n- ") + problem;
+  }
+  return message;
 }
 
 std::string relative_to(std::string_view path, std::string_view start) {

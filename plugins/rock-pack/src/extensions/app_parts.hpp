@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <initializer_list>
 #include <set>
 #include <string>
 #include <string_view>
@@ -40,6 +41,21 @@ std::vector<std::string> project_entries(const std::filesystem::path& project_ro
 /// relative to `app_dir`), else from every top-level project entry (put under `app_dir`).
 YAML::Node install_app_dump(const std::vector<std::string>& prime,
                             const std::filesystem::path& project_root, const std::string& app_dir);
+
+/// The user's `parts.<part>.<key>` list (prime or stage) after checking that every entry
+/// starts with `dir` (rockcraft's regex `-? *<dir>`); else ExtensionError(`message`).
+std::vector<std::string> user_entries_under(const YAML::Node& data, const std::string& part,
+                                            const std::string& key, const std::string& dir,
+                                            const std::string& message,
+                                            const std::string& resolution);
+
+/// `dir` + name for each of `names` the project has, in that order: the default list.
+std::vector<std::string> existing_under(const std::filesystem::path& project_root,
+                                        std::initializer_list<const char*> names,
+                                        const std::string& dir);
+
+/// rockcraft's list of problems: "- a\n- b".
+std::string bullet_list(const std::vector<std::string>& problems);
 
 /// os.path.relpath(path, start) for relative POSIX paths.
 std::string relative_to(std::string_view path, std::string_view start);

@@ -1,7 +1,6 @@
 // fastapi-framework (RC rockcraft/extensions/fastapi.py): uvicorn serving the ASGI `app`,
 // the application under /app.
 #include <fstream>
-#include <regex>
 
 #include "extensions/app_parts.hpp"
 #include "extensions/framework_extensions.hpp"
@@ -124,32 +123,20 @@ class FastApiFramework final : public Extension {
       }
     }
     if (!problems.empty()) {
-      std::string message;
-      for (const auto& problem : problems) {
-        message += (message.empty() ? "- " : "\n- ") + problem;
-      }
-      throw ExtensionError(message, std::string(kResolution));
+      throw ExtensionError(app_parts::bullet_list(problems), std::string(kResolution));
     }
   }
 
   static std::vector<std::string> app_prime(const ExtensionInput& input) {
-    std::vector<std::string> prime =
-        app_parts::nested_texts(input.data, {"parts", "fastapi-framework/install-app", "prime"});
-    static const std::regex kStart("-? *app/");
-    for (const auto& entry : prime) {
-      if (!std::regex_search(entry, kStart, std::regex_constants::match_continuous)) {
-        throw ExtensionError(
-            "fastapi-framework extension requires the 'prime' entry in the "
-            "fastapi-framework/install-app part to start with app/",
-            "Write each prime entry as app/<file>, e.g. app/app.py.");
-      }
-    }
+    std::vector<std::string> prime = app_parts::user_entries_under(
+        input.data, "fastapi-framework/install-app", "prime", "app/",
+        "fastapi-framework extension requires the 'prime' entry in the "
+        "fastapi-framework/install-app part to start with app/",
+        "Write each prime entry as app/<file>, e.g. app/app.py.");
     if (prime.empty()) {
-      for (const auto* name : {"migrate", "migrate.sh", "migrate.py", "static", "templates"}) {
-        if (fs::exists(input.project_root / name)) {
-          prime.push_back(std::string("app/") + name);
-        }
-      }
+      prime = app_parts::existing_under(
+          input.project_root, {"migrate", "migrate.sh", "migrate.py", "static", "templates"},
+          "app/");
       if (!has_command(input)) {
         prime.push_back("app/" + asgi_location(input).begin()->string());
       }

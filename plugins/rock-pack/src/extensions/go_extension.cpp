@@ -1,6 +1,5 @@
 // go-framework (RC rockcraft/extensions/go.py): the module built with the go plugin, its
 // binary in /usr/local/bin, assets under /app.
-#include <regex>
 
 #include "extensions/app_parts.hpp"
 #include "extensions/framework_extensions.hpp"
@@ -138,23 +137,14 @@ class GoFramework final : public Extension {
   }
 
   static YAML::Node assets_part(const ExtensionInput& input) {
-    std::vector<std::string> stage =
-        app_parts::nested_texts(input.data, {"parts", "go-framework/assets", "stage"});
-    static const std::regex kStart("-? *app/");
-    for (const auto& entry : stage) {
-      if (!std::regex_search(entry, kStart, std::regex_constants::match_continuous)) {
-        throw ExtensionError(
-            "go-framework extension requires the 'stage' entry in the go-framework/assets part "
-            "to start with app",
-            "Write each stage entry as app/<file>, e.g. app/templates.");
-      }
-    }
+    std::vector<std::string> stage = app_parts::user_entries_under(
+        input.data, "go-framework/assets", "stage", "app/",
+        "go-framework extension requires the 'stage' entry in the go-framework/assets part "
+        "to start with app",
+        "Write each stage entry as app/<file>, e.g. app/templates.");
     if (stage.empty()) {
-      for (const auto* name : {"migrate", "migrate.sh", "static", "templates"}) {
-        if (fs::exists(input.project_root / name)) {
-          stage.push_back(std::string("app/") + name);
-        }
-      }
+      stage = app_parts::existing_under(input.project_root,
+                                        {"migrate", "migrate.sh", "static", "templates"}, "app/");
     }
     if (stage.empty() || stage.front().empty() || stage.front().front() == '-') {
       return YAML::Node(YAML::NodeType::Undefined);

@@ -2,8 +2,6 @@
 // WSGI server, a statsd exporter and the application under /flask/app or /django/app.
 #include <fnmatch.h>
 
-#include <regex>
-
 #include "extensions/app_parts.hpp"
 #include "extensions/framework_extensions.hpp"
 #include "extensions/python_globals.hpp"
@@ -232,11 +230,7 @@ class FlaskFramework final : public GunicornExtension {
       }
     }
     if (!problems.empty()) {
-      std::string message;
-      for (const auto& problem : problems) {
-        message += (message.empty() ? "- " : "\n- ") + problem;
-      }
-      throw ExtensionError(message,
+      throw ExtensionError(app_parts::bullet_list(problems),
                            "See rockcraft's flask-framework reference: the project needs "
                            "requirements.txt with flask, and an app.py (or main.py, app/, src/) "
                            "that defines `app`, or services.flask.command.");
@@ -244,24 +238,16 @@ class FlaskFramework final : public GunicornExtension {
   }
 
   [[nodiscard]] std::vector<std::string> app_prime(const ExtensionInput& input) const {
-    std::vector<std::string> prime =
-        app_parts::nested_texts(input.data, {"parts", "flask-framework/install-app", "prime"});
-    static const std::regex kStart("-? *flask/app");
-    for (const auto& entry : prime) {
-      if (!std::regex_search(entry, kStart, std::regex_constants::match_continuous)) {
-        throw ExtensionError(
-            "flask-framework extension requires the 'prime' entry in the "
-            "flask-framework/install-app part to start with flask/app",
-            "Write each prime entry as flask/app/<file>, e.g. flask/app/app.py.");
-      }
-    }
+    std::vector<std::string> prime = app_parts::user_entries_under(
+        input.data, "flask-framework/install-app", "prime", "flask/app",
+        "flask-framework extension requires the 'prime' entry in the "
+        "flask-framework/install-app part to start with flask/app",
+        "Write each prime entry as flask/app/<file>, e.g. flask/app/app.py.");
     if (prime.empty()) {
-      for (const auto* name : {"app", "app.py", "main.py", "src", "migrate", "migrate.sh",
-                               "migrate.py", "static", "templates"}) {
-        if (fs::exists(input.project_root / name)) {
-          prime.push_back(std::string("flask/app/") + name);
-        }
-      }
+      prime = app_parts::existing_under(input.project_root,
+                                        {"app", "app.py", "main.py", "src", "migrate", "migrate.sh",
+                                         "migrate.py", "static", "templates"},
+                                        "flask/app/");
     }
     return prime;
   }
