@@ -35,6 +35,9 @@ class FakeEndpoint final : public host::StepEndpoint {
 
   [[nodiscard]] const v1::StepDescription& description() const override { return description_; }
   [[nodiscard]] std::string origin() const override { return "memory:" + description_.name(); }
+  [[nodiscard]] host::StepTransport transport() const override {
+    return host::StepTransport::kInProcess;
+  }
   v1::Result run(const v1::RunRequest& request, sdk::EventSink& sink) override;
 
  private:

@@ -16,6 +16,7 @@
 #include "pipeline/invalid_pipeline.hpp"
 #include "pipeline/pipeline_parser.hpp"
 #include "plugins/step_registry.hpp"
+#include "transport/transport_module.hpp"
 
 #ifndef GANTRY_VERSION
 #define GANTRY_VERSION "0.0.0"
@@ -24,8 +25,8 @@
 namespace gantry::host {
 namespace {
 
-constexpr const char* kBuiltinCommands[] = {"run",  "plugins", "describe", "copy",
-                                            "help", "version", "cache"};
+constexpr const char* kBuiltinCommands[] = {"run",     "plugins", "describe", "copy",        "help",
+                                            "version", "cache",   "serve",    "plugin-serve"};
 
 std::optional<std::string> env(const char* name) {
   const char* value = std::getenv(name);
@@ -112,7 +113,21 @@ TopLevel top_level(int argc, char** argv) {
   return TopLevel::kCommand;
 }
 
+/// `gantry plugin-serve LIBRARY`, which gantry runs itself for `isolation: process`: it
+/// loads that one library, none from the plugin path.
+int plugin_serve(int argc, char** argv) {
+  if (argc != 3 || std::string_view(argv[2]).starts_with("-")) {
+    throw UsageError("usage: gantry plugin-serve LIBRARY",
+                     "gantry starts this itself for steps with `isolation: process`; give the "
+                     "plugin library's path to try it by hand.");
+  }
+  return transport_module().serve_plugin(std::filesystem::absolute(argv[2]));
+}
+
 int main_with_errors(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "plugin-serve") {
+    return plugin_serve(argc, argv);
+  }
   const TopLevel asked = top_level(argc, argv);
   if (asked == TopLevel::kVersion) {
     std::cout << GANTRY_VERSION << "\n";

@@ -9,6 +9,12 @@
 #include "gantry/sdk/value.hpp"
 
 namespace gantry::host {
+namespace {
+
+/// "executable" and two spaces.
+constexpr int kTransportWidth = 12;
+
+}  // namespace
 
 void print_plugins(const StepRegistry& registry, std::ostream& out) {
   std::size_t name_width = 4;
@@ -18,14 +24,16 @@ void print_plugins(const StepRegistry& registry, std::ostream& out) {
     version_width = std::max(version_width, step->description().version().size());
   }
   out << std::left << std::setw(static_cast<int>(name_width + 2)) << "STEP"
-      << std::setw(static_cast<int>(version_width + 2)) << "VERSION"
+      << std::setw(static_cast<int>(version_width + 2)) << "VERSION" << std::setw(kTransportWidth)
+      << "TRANSPORT"
       << "SUMMARY\n";
   for (const auto* step : registry.steps()) {
     const auto& description = step->description();
     out << std::left << std::setw(static_cast<int>(name_width + 2)) << description.name()
         << std::setw(static_cast<int>(version_width + 2)) << description.version()
-        << description.summary() << "\n"
-        << std::setw(static_cast<int>(name_width + version_width + 4)) << ""
+        << std::setw(kTransportWidth) << transport_name(step->transport()) << description.summary()
+        << "\n"
+        << std::setw(static_cast<int>(name_width + version_width + 4 + kTransportWidth)) << ""
         << "from " << step->origin() << "\n";
   }
 }
@@ -33,7 +41,8 @@ void print_plugins(const StepRegistry& registry, std::ostream& out) {
 void print_description(const StepEndpoint& endpoint, std::ostream& out) {
   const auto& description = endpoint.description();
   out << description.name() << " " << description.version() << ": " << description.summary() << "\n"
-      << "from " << endpoint.origin() << "\n\nParameters:\n";
+      << "from " << endpoint.origin() << " (" << transport_name(endpoint.transport())
+      << ")\n\nParameters:\n";
   if (description.params().empty()) {
     out << "  (none)\n";
   }

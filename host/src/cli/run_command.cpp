@@ -65,6 +65,13 @@ RunCommand::RunCommand(CLI::App& app) {
                           "the charm's)");
   subcommand_->add_flag("--print-pipeline", print_pipeline_,
                         "Print the pipeline as a gantry.yaml and run nothing");
+  subcommand_
+      ->add_option("--isolation", isolation_,
+                   "Where steps without `isolation:` run: in-process (default) or "
+                   "process (each plugin in a child process of its own)")
+      ->check(CLI::IsMember({"in-process", "process"}));
+  subcommand_->add_flag("-k,--keep-going", keep_going_,
+                        "After a step fails, still run the steps that do not depend on it");
   subcommand_->add_flag("--no-cache", no_cache_,
                         "Run every step, even one whose inputs are those of a cached run");
   subcommand_->add_flag("--dry-run", dry_run_,
@@ -106,13 +113,14 @@ int RunCommand::run(const StepRegistry& registry, const OutputOptions& output) c
     std::cerr << "No gantry.yaml here: running the bundled default pipeline "
                  "(`gantry run --print-pipeline` shows it).\n";
   }
-  const Plan plan = plan_pipeline(parsed, registry);
+  const Plan plan = plan_pipeline(parsed, registry, {isolation_ == "process"});
   if (dry_run_) {
     print_dry_run(plan, std::cout);
     return static_cast<int>(ExitCode::kOk);
   }
   RunSettings settings{output, jobs_, false};
   settings.use_cache = !no_cache_;
+  settings.keep_going = keep_going_;
   return static_cast<int>(run_session(plan, settings));
 }
 

@@ -45,6 +45,8 @@ class RunCommand {
   bool print_pipeline_ = false;
   bool dry_run_ = false;
   bool no_cache_ = false;
+  std::string isolation_ = "in-process";
+  bool keep_going_ = false;
 };
 
 /// What `--dry-run` prints for a checked plan: each step, what it waits for, and its

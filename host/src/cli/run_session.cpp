@@ -77,6 +77,7 @@ ExitCode run_session(const Plan& plan, const RunSettings& settings) {
   const InterruptGuard interrupt;
   SchedulerOptions options;
   options.jobs = settings.jobs;
+  options.keep_going = settings.keep_going;
   options.run_id = run_id;
   options.interrupted = &InterruptGuard::interrupted;
   const auto cache = StepCache::in(plan.working_directory);

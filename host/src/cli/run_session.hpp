@@ -19,6 +19,8 @@ struct RunSettings {
   bool print_outputs = false;
   /// Use the step cache of the plan's working directory (pipelines, not one-step commands).
   bool use_cache = false;
+  /// After a failure, run every step that does not depend on it (`--keep-going`).
+  bool keep_going = false;
 };
 
 /// Runs a plan as a user sees it: a new run id, the reporter chosen by --output, the

@@ -32,6 +32,9 @@ struct PipelineStep {
   SourcePosition uses_position;
   std::vector<ParamEntry> with;
   std::vector<Need> needs;
+  /// `isolation:` as written: "process", "in-process", or empty when not given.
+  std::string isolation;
+  SourcePosition isolation_position;
 };
 
 /// A pipeline file, as written: steps in file order.

@@ -134,9 +134,19 @@ class Parser {
         parse_with(entry.second, step);
       } else if (key == "needs") {
         parse_needs(entry.second, step);
+      } else if (key == "isolation") {
+        if (!entry.second.IsScalar() ||
+            (entry.second.Scalar() != "process" && entry.second.Scalar() != "in-process")) {
+          problem(entry.second, "`isolation:` is `process` or `in-process`",
+                  "`process` runs the step's plugin in a child process of its own, so that a "
+                  "crash fails the step alone.");
+        } else {
+          step.isolation = entry.second.Scalar();
+          step.isolation_position = at(entry.second);
+        }
       } else {
         problem(entry.first, "unknown key '" + key + "' in step '" + step.id + "'",
-                "A step has `uses:`, `with:` and `needs:`.");
+                "A step has `uses:`, `with:`, `needs:` and `isolation:`.");
       }
     }
     if (!has_uses) {

@@ -125,8 +125,8 @@ const v1::ParamSpec* find_spec(const v1::StepDescription& description, const std
 
 class Planner {
  public:
-  Planner(const Pipeline& pipeline, const StepRegistry& registry)
-      : pipeline_(pipeline), registry_(registry) {}
+  Planner(const Pipeline& pipeline, const StepRegistry& registry, PlanOptions options)
+      : pipeline_(pipeline), registry_(registry), options_(options) {}
 
   Plan plan() {
     std::map<std::string, PlannedStep> planned;
@@ -171,6 +171,30 @@ class Planner {
   }
 
  private:
+  /// Moves the step into a child process when `isolation: process` (or --isolation
+  /// process) asks for it.
+  void place(const PipelineStep& step, PlannedStep& planned) {
+    const bool isolate = step.isolation.empty() ? options_.isolate : step.isolation == "process";
+    if (!isolate) {
+      if (step.isolation == "in-process" &&
+          planned.endpoint->transport() != StepTransport::kInProcess) {
+        problems_.push_back({step.isolation_position,
+                             "step '" + step.id + "' (" + step.uses + ") is served by " +
+                                 planned.endpoint->origin() +
+                                 ", which always runs in its own process",
+                             "Remove `isolation: in-process`."});
+      }
+      return;
+    }
+    try {
+      planned.endpoint = registry_.isolated(step.uses);
+    } catch (const Error& error) {
+      planned.endpoint = nullptr;
+      problems_.push_back({step.isolation.empty() ? step.uses_position : step.isolation_position,
+                           error.what(), error.resolution()});
+    }
+  }
+
   PlannedStep plan_step(const PipelineStep& step, std::set<std::string>& promised) {
     PlannedStep planned;
     planned.id = step.id;
@@ -183,6 +207,10 @@ class Planner {
       problems_.push_back({step.uses_position, "unknown step '" + step.uses + "'",
                            "Run `gantry plugins` to list the steps, or add the plugin's "
                            "directory to GANTRY_PLUGIN_PATH."});
+      return planned;
+    }
+    place(step, planned);
+    if (planned.endpoint == nullptr) {
       return planned;
     }
     const auto& description = planned.endpoint->description();
@@ -310,6 +338,7 @@ class Planner {
 
   const Pipeline& pipeline_;
   const StepRegistry& registry_;
+  PlanOptions options_;
   std::vector<Problem> problems_;
 };
 
@@ -351,8 +380,8 @@ google::protobuf::Map<std::string, v1::Value> PlannedStep::resolve(
   return resolved;
 }
 
-Plan plan_pipeline(const Pipeline& pipeline, const StepRegistry& registry) {
-  return Planner(pipeline, registry).plan();
+Plan plan_pipeline(const Pipeline& pipeline, const StepRegistry& registry, PlanOptions options) {
+  return Planner(pipeline, registry, options).plan();
 }
 
 }  // namespace gantry::host

@@ -42,10 +42,17 @@ struct Plan {
   std::vector<PlannedStep> steps;
 };
 
+/// How a run places its steps, unless a step says otherwise.
+struct PlanOptions {
+  /// Run every step whose `isolation:` is not given in a child process (`--isolation process`).
+  bool isolate = false;
+};
+
 /// Checks `pipeline` against the steps `registry` offers and builds the plan. Throws
 /// InvalidPipeline listing every problem with its position: unknown steps, unknown or
 /// missing parameters, wrong types, malformed expressions, references to unknown steps
 /// or to outputs a step does not promise, unknown `needs:`, and cycles.
-[[nodiscard]] Plan plan_pipeline(const Pipeline& pipeline, const StepRegistry& registry);
+[[nodiscard]] Plan plan_pipeline(const Pipeline& pipeline, const StepRegistry& registry,
+                                 PlanOptions options = {});
 
 }  // namespace gantry::host

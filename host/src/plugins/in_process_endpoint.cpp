@@ -218,6 +218,4 @@ v1::Result InProcessEndpoint::run(const v1::RunRequest& request, sdk::EventSink&
   return state.result;
 }
 
-StepEndpoint::~StepEndpoint() = default;
-
 }  // namespace gantry::host

@@ -31,6 +31,7 @@ class InProcessEndpoint final : public StepEndpoint {
   /// Asks the plugin for its description again, through the ABI. Throws PluginError.
   [[nodiscard]] v1::StepDescription describe() const;
   [[nodiscard]] std::string origin() const override { return file_.string(); }
+  [[nodiscard]] StepTransport transport() const override { return StepTransport::kInProcess; }
   v1::Result run(const v1::RunRequest& request, sdk::EventSink& sink) override;
   /// Whether the library is loaded in this process.
   [[nodiscard]] bool loaded() const;

@@ -241,8 +241,12 @@ class PlanRun {
       outputs_[slot.step->id] = {slot.report.result.outputs().begin(),
                                  slot.report.result.outputs().end()};
     } else if (!stopping_) {
-      first_failure_ = slot.step->id;
-      stop_all();
+      if (first_failure_.empty()) {
+        first_failure_ = slot.step->id;
+      }
+      if (!options_.keep_going) {
+        stop_all();
+      }
     }
     lock.unlock();
     reporter_.step_finished(slot.report);

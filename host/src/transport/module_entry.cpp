@@ -1,0 +1,31 @@
+// The entry point of gantry-transport.so: the host finds it by name (transport_module.hpp).
+#include "transport/plugin_server.hpp"
+#include "transport/process_endpoint.hpp"
+#include "transport/transport_module.hpp"
+
+namespace gantry::host {
+namespace {
+
+class GrpcTransport final : public TransportModule {
+ public:
+  [[nodiscard]] std::unique_ptr<StepEndpoint> process_endpoint(
+      StepProcessCommand command, std::optional<v1::StepDescription> description) const override {
+    if (description) {
+      return ProcessEndpoint::described(std::move(command), std::move(*description), {});
+    }
+    return ProcessEndpoint::describe(std::move(command), {});
+  }
+
+  int serve_plugin(const std::filesystem::path& library) const override {
+    return host::serve_plugin(library);
+  }
+};
+
+}  // namespace
+}  // namespace gantry::host
+
+extern "C" __attribute__((visibility("default"))) const gantry::host::TransportModule*
+gantry_transport_module_v1() {
+  static const gantry::host::GrpcTransport module;
+  return &module;
+}
