@@ -13,7 +13,7 @@ class GrpcTransport final : public TransportModule {
     if (description) {
       return ProcessEndpoint::described(std::move(command), std::move(*description), {});
     }
-    return ProcessEndpoint::describe(std::move(command), {});
+    return ProcessEndpoint::start(std::move(command), {});
   }
 
   int serve_plugin(const std::filesystem::path& library) const override {

@@ -99,12 +99,9 @@ std::string name_in_file(const StepProcessCommand& command) {
   return file.substr(kPrefix.size());
 }
 
-}  // namespace
-
-std::unique_ptr<ProcessEndpoint> ProcessEndpoint::describe(StepProcessCommand command,
-                                                           Timing timing) {
-  const auto process = StepProcess::start(command, timing.start_timeout, timing.stop_grace);
-  const auto stub = v1::Step::NewStub(process->channel());
+/// The Describe call, checked as a loaded library's description is. Throws PluginError.
+v1::StepDescription describe_through(StepProcess& process, const std::filesystem::path& plugin) {
+  const auto stub = v1::Step::NewStub(process.channel());
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + kDescribeDeadline);
   v1::DescribeRequest request;
@@ -112,14 +109,14 @@ std::unique_ptr<ProcessEndpoint> ProcessEndpoint::describe(StepProcessCommand co
   v1::StepDescription description;
   const auto status = stub->Describe(&context, request, &description);
   if (!status.ok()) {
-    const auto end = process->ended(std::chrono::milliseconds(200));
-    throw PluginError(command.plugin,
+    const auto end = process.ended(std::chrono::milliseconds(200));
+    throw PluginError(plugin,
                       "its step process could not describe its step: " +
                           (end ? StepProcess::describe_end(*end) : status.error_message()),
                       "Run the plugin's own tests: its Describe call fails.");
   }
   if (description.protocol_version() != sdk::kProtocolVersion) {
-    throw PluginError(command.plugin,
+    throw PluginError(plugin,
                       "step '" + description.name() + "' speaks step protocol version " +
                           std::to_string(description.protocol_version()) +
                           ", but this gantry speaks version " +
@@ -127,8 +124,16 @@ std::unique_ptr<ProcessEndpoint> ProcessEndpoint::describe(StepProcessCommand co
                       "Use a plugin release made for gantry.v1.");
   }
   if (const auto problem = description_problem(description)) {
-    throw PluginError(command.plugin, *problem, "Fix the step's description.");
+    throw PluginError(plugin, *problem, "Fix the step's description.");
   }
+  return description;
+}
+
+}  // namespace
+
+std::unique_ptr<ProcessEndpoint> ProcessEndpoint::start(StepProcessCommand command, Timing timing) {
+  const auto process = StepProcess::start(command, timing.start_timeout, timing.stop_grace);
+  auto description = describe_through(*process, command.plugin);
   if (const auto named = name_in_file(command); !named.empty() && named != description.name()) {
     throw PluginError(command.plugin,
                       "the file is named for step '" + named + "' but describes step '" +
@@ -139,6 +144,13 @@ std::unique_ptr<ProcessEndpoint> ProcessEndpoint::describe(StepProcessCommand co
       new ProcessEndpoint(std::move(command), std::move(description), timing));
   endpoint->give_back(process);
   return endpoint;
+}
+
+v1::StepDescription ProcessEndpoint::describe() {
+  auto process = take_process();
+  auto description = describe_through(*process, command_.plugin);
+  give_back(std::move(process));
+  return description;
 }
 
 std::unique_ptr<ProcessEndpoint> ProcessEndpoint::described(StepProcessCommand command,

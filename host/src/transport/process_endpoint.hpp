@@ -29,7 +29,7 @@ class ProcessEndpoint final : public StepEndpoint {
 
   /// Starts the process now and asks it for its description, which must name a valid step
   /// (and, for an executable gantry-step-NAME, the step NAME). Throws PluginError.
-  static std::unique_ptr<ProcessEndpoint> describe(StepProcessCommand command, Timing timing);
+  static std::unique_ptr<ProcessEndpoint> start(StepProcessCommand command, Timing timing);
   /// An endpoint whose description is known (from the description cache or the library it
   /// serves); nothing starts until the first run.
   static std::unique_ptr<ProcessEndpoint> described(StepProcessCommand command,
@@ -40,6 +40,9 @@ class ProcessEndpoint final : public StepEndpoint {
   [[nodiscard]] std::string origin() const override { return command_.plugin.string(); }
   [[nodiscard]] StepTransport transport() const override { return command_.transport; }
   v1::Result run(const v1::RunRequest& request, sdk::EventSink& sink) override;
+  /// Asks a step process for the description again, with the Describe call. Throws
+  /// PluginError.
+  [[nodiscard]] v1::StepDescription describe();
 
  private:
   ProcessEndpoint(StepProcessCommand command, v1::StepDescription description, Timing timing);

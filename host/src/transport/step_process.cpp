@@ -109,6 +109,8 @@ std::shared_ptr<StepProcess> StepProcess::start(const StepProcessCommand& comman
 }
 
 StepProcess::~StepProcess() {
+  // Closed first: a server shutting down gracefully waits for its clients to go.
+  channel_.reset();
   stop();
   std::error_code ignored;
   std::filesystem::remove_all(socket_dir_, ignored);

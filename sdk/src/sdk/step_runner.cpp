@@ -164,7 +164,9 @@ v1::Result run_step(Step& step, v1::RunRequest request, EventSink& sink) noexcep
   try {
     const v1::StepDescription description = step.describe();
     const auto problems = check_params(description, request.params());
-    if (!problems.empty()) {
+    if (sink.cancelled()) {
+      result = cancelled();  // before it started: nothing to say about its parameters
+    } else if (!problems.empty()) {
       for (const auto& problem : problems) {
         v1::RunEvent event;
         event.set_time_unix_micros(now_unix_micros());

@@ -19,7 +19,8 @@ namespace gantry::sdk {
 /// Adds the description's default for every parameter the request leaves out.
 void apply_defaults(const v1::StepDescription& description, v1::RunRequest& request);
 
-/// Runs `step` as every transport must: checks the parameters, applies defaults, calls
+/// Runs `step` as every transport must: a run cancelled before it starts ends cancelled;
+/// otherwise it checks the parameters, applies defaults, calls
 /// run(), and turns what it throws into the result. Emits the step's events to `sink`,
 /// then exactly one Result event, and returns that Result. Never throws.
 v1::Result run_step(Step& step, v1::RunRequest request, EventSink& sink) noexcept;
