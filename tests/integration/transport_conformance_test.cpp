@@ -62,6 +62,11 @@ struct TransportCase {
   Transport transport;
 };
 
+void PrintTo(const TransportCase& given, std::ostream* out) {  // NOLINT: gtest's name
+  *out << given.library.filename().string()
+       << (given.transport == Transport::kInProcess ? " in process" : " through plugin-serve");
+}
+
 std::string case_name(const ::testing::TestParamInfo<TransportCase>& info) {
   std::string name = info.param.library.stem().string() +
                      (info.param.transport == Transport::kInProcess ? "_in_process" : "_process");

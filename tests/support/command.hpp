@@ -40,6 +40,8 @@ class BackgroundCommand {
   /// Waits for the program to end (failing the test past `timeout`) and collects output.
   CommandResult wait(std::chrono::seconds timeout = std::chrono::seconds(60));
   [[nodiscard]] int pid() const { return pid_; }
+  /// Where its standard output goes, to read while it runs.
+  [[nodiscard]] const std::filesystem::path& out_file() const { return out_file_; }
 
  private:
   int pid_ = -1;

@@ -11,6 +11,7 @@
 #include "cli/exit_code.hpp"
 #include "cli/run_command.hpp"
 #include "cli/run_session.hpp"
+#include "cli/serve_command.hpp"
 #include "cli/step_command.hpp"
 #include "cli/usage_error.hpp"
 #include "pipeline/invalid_pipeline.hpp"
@@ -160,6 +161,7 @@ int main_with_errors(int argc, char** argv) {
 
   const RunCommand run(app);
   const CacheCommand cache_command(app);
+  const ServeCommand serve(app);
 
   auto* plugins = app.add_subcommand("plugins", "List the steps the plugin path provides");
   auto* describe = app.add_subcommand("describe", "Show a step's parameters and outputs");
@@ -236,6 +238,9 @@ int main_with_errors(int argc, char** argv) {
   }
   if (cache_command.subcommand()->parsed()) {
     return cache_command.run();
+  }
+  if (serve.subcommand()->parsed()) {
+    return serve.run(registry);
   }
   for (const auto& command : step_commands) {
     if (command->subcommand()->parsed()) {

@@ -9,11 +9,13 @@
 #include <thread>
 
 #include "cli/run_session.hpp"
+#include "cli/token_source.hpp"
 #include "cli/usage_error.hpp"
 #include "gantry/sdk/value.hpp"
 #include "pipeline/default_pipeline.hpp"
 #include "pipeline/pipeline_parser.hpp"
 #include "pipeline/plan.hpp"
+#include "transport/transport_module.hpp"
 
 namespace gantry::host {
 namespace {
@@ -72,6 +74,16 @@ RunCommand::RunCommand(CLI::App& app) {
       ->check(CLI::IsMember({"in-process", "process"}));
   subcommand_->add_flag("-k,--keep-going", keep_going_,
                         "After a step fails, still run the steps that do not depend on it");
+  subcommand_->add_option("--remote", remote_.address,
+                          "Run the pipeline on the runner at ADDRESS (`gantry serve`): "
+                          "unix:/path or HOST:PORT");
+  subcommand_->add_option("--tls-ca", remote_.tls_ca,
+                          "With --remote: use TLS, trusting the runner's certificate to this CA");
+  subcommand_->add_option("--tls-cert", remote_.tls_certificate,
+                          "With --remote: the client certificate (mTLS, PEM)");
+  subcommand_->add_option("--tls-key", remote_.tls_key, "With --remote: the key of --tls-cert");
+  subcommand_->add_option("--token-file", token_file_,
+                          "With --remote: a file holding the runner's token (or GANTRY_TOKEN)");
   subcommand_->add_flag("--no-cache", no_cache_,
                         "Run every step, even one whose inputs are those of a cached run");
   subcommand_->add_flag("--dry-run", dry_run_,
@@ -109,6 +121,9 @@ int RunCommand::run(const StepRegistry& registry, const OutputOptions& output) c
     }
     return static_cast<int>(ExitCode::kOk);
   }
+  if (!remote_.address.empty()) {
+    return run_remotely(pipeline, output);
+  }
   if (pipeline.bundled && output.verbosity != Verbosity::kQuiet) {
     std::cerr << "No gantry.yaml here: running the bundled default pipeline "
                  "(`gantry run --print-pipeline` shows it).\n";
@@ -122,6 +137,36 @@ int RunCommand::run(const StepRegistry& registry, const OutputOptions& output) c
   settings.use_cache = !no_cache_;
   settings.keep_going = keep_going_;
   return static_cast<int>(run_session(plan, settings));
+}
+
+int RunCommand::run_remotely(const Source& pipeline, const OutputOptions& output) const {
+  if (pipeline.bundled) {
+    throw UsageError("--remote runs a pipeline file, and there is no gantry.yaml here",
+                     "Save the default pipeline first: `gantry run --print-pipeline > "
+                     "gantry.yaml`.");
+  }
+  if (dry_run_) {
+    throw UsageError(
+        "--dry-run checks a pipeline against this host's steps; it does not go "
+        "with --remote",
+        "Leave out --remote to check the pipeline here.");
+  }
+  RemoteRun remote_run;
+  remote_run.remote = remote_;
+  remote_run.remote.token = bearer_token(token_file_);
+  remote_run.pipeline_file = fs::absolute(pipeline.file);
+  remote_run.jobs = jobs_;
+  remote_run.keep_going = keep_going_;
+  remote_run.isolate = isolation_ == "process";
+  const auto& transport = transport_module();
+  RunSettings settings{output, jobs_, false};
+  settings.keep_going = keep_going_;
+  return static_cast<int>(report_session(remote_run.pipeline_file.parent_path(), settings,
+                                         [&](Reporter& reporter, const std::string& /*run_id*/,
+                                             const std::function<bool()>& interrupted) {
+                                           return transport.run_remote(remote_run, reporter,
+                                                                       interrupted);
+                                         }));
 }
 
 void print_dry_run(const Plan& plan, std::ostream& out) {

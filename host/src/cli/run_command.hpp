@@ -8,6 +8,7 @@
 
 #include "cli/output_options.hpp"
 #include "plugins/step_registry.hpp"
+#include "transport/remote_options.hpp"
 
 namespace gantry::host {
 
@@ -34,6 +35,8 @@ class RunCommand {
     bool bundled = false;
   };
   [[nodiscard]] Source source() const;
+  /// `--remote`: the pipeline file and its directory go to the runner.
+  [[nodiscard]] int run_remotely(const Source& pipeline, const OutputOptions& output) const;
 
   CLI::App* subcommand_ = nullptr;
   std::string file_;
@@ -47,6 +50,8 @@ class RunCommand {
   bool no_cache_ = false;
   std::string isolation_ = "in-process";
   bool keep_going_ = false;
+  RemoteOptions remote_;
+  std::string token_file_;
 };
 
 /// What `--dry-run` prints for a checked plan: each step, what it waits for, and its

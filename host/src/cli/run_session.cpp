@@ -68,23 +68,32 @@ std::string new_run_id() {
 }
 
 ExitCode run_session(const Plan& plan, const RunSettings& settings) {
+  return report_session(
+      plan.working_directory, settings,
+      [&](Reporter& reporter, const std::string& run_id, const std::function<bool()>& interrupted) {
+        SchedulerOptions options;
+        options.jobs = settings.jobs;
+        options.keep_going = settings.keep_going;
+        options.run_id = run_id;
+        options.interrupted = interrupted;
+        const auto cache = StepCache::in(plan.working_directory);
+        if (settings.use_cache) {
+          options.cache = &cache;
+        }
+        return run_plan(plan, reporter, options);
+      });
+}
+
+ExitCode report_session(const std::filesystem::path& working_directory, const RunSettings& settings,
+                        const RunExecutor& execute) {
   const std::string run_id = new_run_id();
-  const auto log_file = plan.working_directory / ".gantry" / "runs" / run_id / "events.jsonl";
+  const auto log_file = working_directory / ".gantry" / "runs" / run_id / "events.jsonl";
   FanOutReporter reporter;
   reporter.add(console_reporter(settings.output, run_id));
   reporter.add(JsonLinesReporter::to_file(run_id, log_file));
 
   const InterruptGuard interrupt;
-  SchedulerOptions options;
-  options.jobs = settings.jobs;
-  options.keep_going = settings.keep_going;
-  options.run_id = run_id;
-  options.interrupted = &InterruptGuard::interrupted;
-  const auto cache = StepCache::in(plan.working_directory);
-  if (settings.use_cache) {
-    options.cache = &cache;
-  }
-  const RunSummary summary = run_plan(plan, reporter, options);
+  const RunSummary summary = execute(reporter, run_id, &InterruptGuard::interrupted);
 
   // In JSON mode stdout is the event stream; outputs are in its step-finished events.
   if (settings.print_outputs && settings.output.mode != "json") {

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "cli/exit_code.hpp"
@@ -22,6 +23,17 @@ struct RunSettings {
   /// After a failure, run every step that does not depend on it (`--keep-going`).
   bool keep_going = false;
 };
+
+/// Carries out a run: gives its events to the reporter, polls `interrupted` (Ctrl-C).
+using RunExecutor = std::function<RunSummary(Reporter& reporter, const std::string& run_id,
+                                             const std::function<bool()>& interrupted)>;
+
+/// Shows a run as a user sees it, whoever carries it out (this host, or a runner): the
+/// reporter chosen by --output, the event log under <working dir>/.gantry/runs/<run-id>/,
+/// Ctrl-C handling, the outputs when asked, and on failure the message, `Recommended
+/// resolution:` and the log's path on stderr.
+[[nodiscard]] ExitCode report_session(const std::filesystem::path& working_directory,
+                                      const RunSettings& settings, const RunExecutor& execute);
 
 /// Runs a plan as a user sees it: a new run id, the reporter chosen by --output, the
 /// event log under <working dir>/.gantry/runs/<run-id>/events.jsonl, Ctrl-C handling,

@@ -1,6 +1,8 @@
 // The entry point of gantry-transport.so: the host finds it by name (transport_module.hpp).
 #include "transport/plugin_server.hpp"
 #include "transport/process_endpoint.hpp"
+#include "transport/remote_run.hpp"
+#include "transport/runner_server.hpp"
 #include "transport/transport_module.hpp"
 
 namespace gantry::host {
@@ -18,6 +20,15 @@ class GrpcTransport final : public TransportModule {
 
   int serve_plugin(const std::filesystem::path& library) const override {
     return host::serve_plugin(library);
+  }
+
+  int serve_runner(const ServeOptions& options, const StepRegistry& registry) const override {
+    return host::serve_runner(options, registry);
+  }
+
+  [[nodiscard]] RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
+                                      const std::function<bool()>& interrupted) const override {
+    return host::run_remote(run, reporter, interrupted);
   }
 };
 

@@ -186,6 +186,9 @@ void ProcessEndpoint::give_back(std::shared_ptr<StepProcess> process) {
 }
 
 v1::Result ProcessEndpoint::run(const v1::RunRequest& request, sdk::EventSink& sink) {
+  if (sink.cancelled()) {
+    return finished(sink, v1::OUTCOME_CANCELLED, "cancelled", {});  // before it started
+  }
   std::shared_ptr<StepProcess> process;
   try {
     process = take_process();

@@ -1,13 +1,18 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 
 #include "plugins/step_endpoint.hpp"
+#include "report/reporter.hpp"
+#include "transport/remote_options.hpp"
 #include "transport/step_process_command.hpp"
 
 namespace gantry::host {
+
+class StepRegistry;
 
 /// Everything gantry does over gRPC, in a module (gantry-transport.so) loaded the first
 /// time a command needs it: linking gRPC's ~40 libraries into the executable would cost
@@ -24,6 +29,13 @@ class TransportModule {
 
   /// `gantry plugin-serve LIBRARY` (plugin_server.hpp); the exit code.
   virtual int serve_plugin(const std::filesystem::path& library) const = 0;
+
+  /// `gantry serve` (runner_server.hpp); the exit code.
+  virtual int serve_runner(const ServeOptions& options, const StepRegistry& registry) const = 0;
+
+  /// `gantry run --remote` (remote_run.hpp).
+  [[nodiscard]] virtual RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
+                                              const std::function<bool()>& interrupted) const = 0;
 };
 
 /// The name of the C function the module exports, returning its TransportModule.

@@ -3,9 +3,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstring>
+#include <fstream>
 #include <map>
 
+#include "gantry/net/digest.hpp"
 #include "gantry/sdk/child_process.hpp"
 #include "gantry/sdk/description.hpp"
 #include "gantry/sdk/error.hpp"
@@ -35,6 +38,29 @@ std::string quoted_command_line(const std::vector<std::string>& argv) {
   return line;
 }
 
+/// A file the command wrote, as an artifact: its digest and size, read now.
+v1::Artifact file_artifact(const std::filesystem::path& file, const std::string& command) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file, error)) {
+    throw Error("command '" + command + "' did not write the artifact " + file.string(),
+                "Write it, or remove it from `artifacts:`.");
+  }
+  std::ifstream in(file, std::ios::binary);
+  net::Sha256 hash;
+  std::array<char, 1 << 16> buffer{};
+  std::uint64_t size = 0;
+  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+    hash.update({buffer.data(), static_cast<std::size_t>(in.gcount())});
+    size += static_cast<std::uint64_t>(in.gcount());
+  }
+  v1::Artifact artifact;
+  artifact.set_kind("file");
+  artifact.set_path(file.lexically_normal().string());
+  artifact.set_digest(hash.finish().str());
+  artifact.set_size(size);
+  return artifact;
+}
+
 }  // namespace
 
 v1::StepDescription ExecStep::describe() const {
@@ -59,6 +85,12 @@ v1::StepDescription ExecStep::describe() const {
               .default_value = sdk::list_value({}),
               .help = "Names of the outputs the command sets by appending name=value "
                       "lines to the file named by $GANTRY_OUTPUT."})
+      .param({.name = "artifacts",
+              .type = v1::PARAM_TYPE_LIST,
+              .default_value = sdk::list_value({}),
+              .help = "Files the command writes, relative to its directory: announced as the "
+                      "step's artifacts with their digests and sizes (a missing one fails "
+                      "the step)."})
       .capability(std::string(sdk::kOutputsFromParamCapability) + "outputs");
 }
 
@@ -125,6 +157,9 @@ void ExecStep::run(sdk::Context& context) {
     if (std::find(declared.begin(), declared.end(), name) == declared.end()) {
       context.warn("output '" + name + "' set by the command is ignored: it is not in `outputs:`");
     }
+  }
+  for (const auto& name : context.list("artifacts")) {
+    context.artifact(file_artifact(workdir / name, command));
   }
 }
 

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <functional>
+
+#include "report/reporter.hpp"
+#include "transport/remote_options.hpp"
+
+namespace gantry::host {
+
+/// `gantry run --remote`: sends the pipeline and its project directory to a runner,
+/// reports the run's events to `reporter` as a local run would, and downloads the files
+/// the successful steps announced as artifacts inside the project into the local project
+/// (written to a temporary name, checked against their digest, renamed into place).
+/// Cancels the remote run when `interrupted` turns true. Throws InvalidPipeline for a
+/// pipeline the runner refused, gantry::Error when the runner cannot be used.
+[[nodiscard]] RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
+                                    const std::function<bool()>& interrupted);
+
+}  // namespace gantry::host
