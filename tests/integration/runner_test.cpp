@@ -260,5 +260,44 @@ TEST_F(RunnerTest, AProjectLargerThanTheRunnerTakesIsRefused) {
       << result.err;
 }
 
+TEST_F(RunnerTest, RunsOnSendsOneStepThereAndItsOutputsFeedTheLocalSteps) {
+  const auto address = tcp_runner_with_token();
+  write_file(project_.path() / "gantry.yaml", R"(name: split
+steps:
+  there:
+    uses: exec
+    runs-on: )" + address + R"(
+    with:
+      command: sh
+      args: ["-c", "mkdir -p out && printf remote > out/r.txt && echo where=$PWD >> $GANTRY_OUTPUT"]
+      outputs: [where]
+      artifacts: [out/r.txt]
+  here:
+    uses: exec
+    with:
+      command: sh
+      args: ["-c", "echo ran there in ${{ steps.there.outputs.where }}; pwd"]
+)");
+  const auto result = client({"--output", "plain", "run", "--token-file", token_file_.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("[here] ran there in " + (server_.path() / "work").string()),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("[here] " + project_.path().string()), std::string::npos);
+  EXPECT_EQ(read_file(project_.path() / "out" / "r.txt"), "remote");
+}
+
+TEST_F(RunnerTest, RunsOnAStepTheRunnerDoesNotOfferIsRefusedBeforeAnythingRuns) {
+  const auto address = start_runner({"--listen", "unix:" + (server_.path() / "r.sock").string()});
+  write_file(project_.path() / "gantry.yaml",
+             "steps:\n  a:\n    uses: rock-pack-9000\n    runs-on: " + address + "\n");
+  const auto result = client({"run"});
+  EXPECT_EQ(result.exit_code, 64);
+  EXPECT_NE(result.err.find("gantry.yaml:4:14: error: the runner at " + address +
+                            " offers no step 'rock-pack-9000'"),
+            std::string::npos)
+      << result.err;
+}
+
 }  // namespace
 }  // namespace gantry::testing

@@ -128,7 +128,11 @@ int RunCommand::run(const StepRegistry& registry, const OutputOptions& output) c
     std::cerr << "No gantry.yaml here: running the bundled default pipeline "
                  "(`gantry run --print-pipeline` shows it).\n";
   }
-  const Plan plan = plan_pipeline(parsed, registry, {isolation_ == "process"});
+  PlanOptions plan_options;
+  plan_options.isolate = isolation_ == "process";
+  plan_options.remote = remote_;
+  plan_options.remote.token = bearer_token(token_file_);
+  const Plan plan = plan_pipeline(parsed, registry, plan_options);
   if (dry_run_) {
     print_dry_run(plan, std::cout);
     return static_cast<int>(ExitCode::kOk);

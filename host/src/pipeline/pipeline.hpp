@@ -35,6 +35,9 @@ struct PipelineStep {
   /// `isolation:` as written: "process", "in-process", or empty when not given.
   std::string isolation;
   SourcePosition isolation_position;
+  /// `runs-on:` as written: the address of a runner, or empty.
+  std::string runs_on;
+  SourcePosition runs_on_position;
 };
 
 /// A pipeline file, as written: steps in file order.

@@ -134,6 +134,14 @@ class Parser {
         parse_with(entry.second, step);
       } else if (key == "needs") {
         parse_needs(entry.second, step);
+      } else if (key == "runs-on") {
+        if (!entry.second.IsScalar() || entry.second.Scalar().empty()) {
+          problem(entry.second, "`runs-on:` is a runner's address, e.g. `runs-on: 127.0.0.1:7400`",
+                  "Give the address `gantry serve --listen` announced.");
+        } else {
+          step.runs_on = entry.second.Scalar();
+          step.runs_on_position = at(entry.second);
+        }
       } else if (key == "isolation") {
         if (!entry.second.IsScalar() ||
             (entry.second.Scalar() != "process" && entry.second.Scalar() != "in-process")) {
@@ -146,7 +154,7 @@ class Parser {
         }
       } else {
         problem(entry.first, "unknown key '" + key + "' in step '" + step.id + "'",
-                "A step has `uses:`, `with:`, `needs:` and `isolation:`.");
+                "A step has `uses:`, `with:`, `needs:`, `isolation:` and `runs-on:`.");
       }
     }
     if (!has_uses) {

@@ -202,14 +202,32 @@ class Planner {
     for (const auto& need : step.needs) {
       planned.needs.insert(need.id);
     }
-    planned.endpoint = registry_.find(step.uses);
+    if (!step.runs_on.empty()) {
+      if (!step.isolation.empty()) {
+        problems_.push_back({step.isolation_position,
+                             "`isolation:` does not go with `runs-on:`: the runner runs the step",
+                             "Remove one of the two."});
+      }
+      RemoteOptions remote = options_.remote;
+      remote.address = step.runs_on;
+      try {
+        planned.endpoint = registry_.remote(remote, step.uses);
+      } catch (const Error& error) {
+        problems_.push_back({step.runs_on_position, error.what(), error.resolution()});
+        return planned;
+      }
+    } else {
+      planned.endpoint = registry_.find(step.uses);
+    }
     if (planned.endpoint == nullptr) {
       problems_.push_back({step.uses_position, "unknown step '" + step.uses + "'",
                            "Run `gantry plugins` to list the steps, or add the plugin's "
                            "directory to GANTRY_PLUGIN_PATH."});
       return planned;
     }
-    place(step, planned);
+    if (step.runs_on.empty()) {
+      place(step, planned);
+    }
     if (planned.endpoint == nullptr) {
       return planned;
     }

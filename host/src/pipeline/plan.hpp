@@ -10,6 +10,7 @@
 #include "gantry/v1/step.pb.h"
 #include "pipeline/pipeline.hpp"
 #include "plugins/step_endpoint.hpp"
+#include "transport/remote_options.hpp"
 
 namespace gantry::host {
 
@@ -46,6 +47,9 @@ struct Plan {
 struct PlanOptions {
   /// Run every step whose `isolation:` is not given in a child process (`--isolation process`).
   bool isolate = false;
+  /// How to reach the runners that `runs-on:` names: TLS files and token (the address is
+  /// the step's).
+  RemoteOptions remote{};
 };
 
 /// Checks `pipeline` against the steps `registry` offers and builds the plan. Throws

@@ -128,6 +128,15 @@ StepEndpoint* StepRegistry::isolated(const std::string& name) const {
   return served.get();
 }
 
+StepEndpoint* StepRegistry::remote(const RemoteOptions& remote, const std::string& name) const {
+  const std::lock_guard lock(isolated_mutex_);
+  auto& made = remote_[{remote.address, name}];
+  if (!made) {
+    made = transport_module().remote_endpoint(remote, name);
+  }
+  return made.get();
+}
+
 std::vector<const StepEndpoint*> StepRegistry::steps() const {
   std::vector<const StepEndpoint*> all;
   for (const auto& [name, endpoint] : steps_) {

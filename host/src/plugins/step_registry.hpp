@@ -10,6 +10,7 @@
 #include "plugins/description_cache.hpp"
 #include "plugins/plugin_search_path.hpp"
 #include "plugins/step_endpoint.hpp"
+#include "transport/remote_options.hpp"
 
 namespace gantry::host {
 
@@ -38,6 +39,9 @@ class StepRegistry {
   /// an endpoint that serves it with `gantry plugin-serve`, made once and kept; a step
   /// that already runs out of process is itself. nullptr for an unknown step.
   [[nodiscard]] StepEndpoint* isolated(const std::string& name) const;
+  /// Step `name` on the runner `remote` names (`runs-on:`), made once and kept. Throws
+  /// gantry::Error when the runner cannot be reached or does not offer the step.
+  [[nodiscard]] StepEndpoint* remote(const RemoteOptions& remote, const std::string& name) const;
   /// Every step, sorted by name.
   [[nodiscard]] std::vector<const StepEndpoint*> steps() const;
   /// Why libraries on the search path were refused, each message naming its file.
@@ -52,6 +56,7 @@ class StepRegistry {
   std::map<std::string, std::unique_ptr<StepEndpoint>> steps_;
   mutable std::mutex isolated_mutex_;
   mutable std::map<std::string, std::unique_ptr<StepEndpoint>> isolated_;
+  mutable std::map<std::pair<std::string, std::string>, std::unique_ptr<StepEndpoint>> remote_;
   std::vector<std::string> problems_;
   std::size_t left_out_ = 0;
 };

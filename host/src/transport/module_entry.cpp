@@ -2,6 +2,7 @@
 #include "transport/plugin_server.hpp"
 #include "transport/process_endpoint.hpp"
 #include "transport/remote_run.hpp"
+#include "transport/remote_step_endpoint.hpp"
 #include "transport/runner_server.hpp"
 #include "transport/transport_module.hpp"
 
@@ -24,6 +25,16 @@ class GrpcTransport final : public TransportModule {
 
   int serve_runner(const ServeOptions& options, const StepRegistry& registry) const override {
     return host::serve_runner(options, registry);
+  }
+
+  [[nodiscard]] std::unique_ptr<StepEndpoint> remote_endpoint(
+      const RemoteOptions& remote, const std::string& step) const override {
+    return std::make_unique<RemoteStepEndpoint>(remote, step);
+  }
+
+  [[nodiscard]] std::vector<v1::StepDescription> runner_steps(
+      const RemoteOptions& remote) const override {
+    return host::runner_steps(remote);
   }
 
   [[nodiscard]] RunSummary run_remote(const RemoteRun& run, Reporter& reporter,

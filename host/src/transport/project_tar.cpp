@@ -103,7 +103,8 @@ void write_file(struct archive* reader, const std::filesystem::path& path, mode_
 }  // namespace
 
 std::uint64_t write_project_tar(const std::filesystem::path& project,
-                                const std::filesystem::path& tar_file) {
+                                const std::filesystem::path& tar_file,
+                                const std::map<std::string, std::string>& extra) {
   std::ofstream out(tar_file, std::ios::binary | std::ios::trunc);
   if (!out) {
     throw Error("cannot write " + tar_file.string());
@@ -115,7 +116,14 @@ std::uint64_t write_project_tar(const std::filesystem::path& project,
         size += bytes.size();
       },
       0);
+  for (const auto& [name, content] : extra) {
+    writer.add_file(
+        name, content.size(), [&content](const auto& put) { put(content); }, 0644);
+  }
   for (const auto& relative : project_entries(project)) {
+    if (extra.contains(relative.generic_string())) {
+      continue;
+    }
     const auto path = project / relative;
     const auto status = std::filesystem::symlink_status(path);
     const auto mode = static_cast<std::uint32_t>(status.permissions()) & 0777U;

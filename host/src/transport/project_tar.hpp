@@ -2,15 +2,19 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <string>
 
 namespace gantry::host {
 
 /// Writes `project` as an uncompressed tar into `tar_file`: its directories, regular files
 /// (with their modes) and symlinks, sorted, without what is never part of a project's
 /// sources (sdk/project_files.hpp: `.gantry`, `.git`, packed `*.rock` and `*.charm`).
-/// Returns the tar's size. Throws gantry::Error.
+/// `extra` files (top-level name -> content) are added, in place of project files of the
+/// same name. Returns the tar's size. Throws gantry::Error.
 std::uint64_t write_project_tar(const std::filesystem::path& project,
-                                const std::filesystem::path& tar_file);
+                                const std::filesystem::path& tar_file,
+                                const std::map<std::string, std::string>& extra = {});
 
 /// Unpacks a project tar that a client sent into the new directory `target`, refusing
 /// anything that could write or point outside it: absolute names, `..`, entries below a

@@ -43,6 +43,8 @@ struct RemoteRun {
   RemoteOptions remote;
   /// The local pipeline file; its directory is the project sent along.
   std::filesystem::path pipeline_file;
+  /// When not empty: the pipeline itself, sent as `pipeline_file` (which need not exist).
+  std::string pipeline_text{};
   std::size_t jobs = 0;
   bool keep_going = false;
   bool isolate = false;

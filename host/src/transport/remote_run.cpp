@@ -130,14 +130,21 @@ void download(v1::Runner::Stub& stub, const RemoteOptions& remote, const std::st
 }  // namespace
 
 RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
-                      const std::function<bool()>& interrupted) {
+                      const std::function<bool()>& interrupted,
+                      std::shared_ptr<grpc::Channel> channel) {
   const auto pipeline = std::filesystem::absolute(run.pipeline_file);
   const auto project = pipeline.parent_path();
   const sdk::TemporaryDirectory scratch("gantry-remote-");
   const auto tar_file = scratch.path() / "project.tar";
-  const auto tar_size = write_project_tar(project, tar_file);
+  std::map<std::string, std::string> extra;
+  if (!run.pipeline_text.empty()) {
+    extra[pipeline.filename().string()] = run.pipeline_text;
+  }
+  const auto tar_size = write_project_tar(project, tar_file, extra);
 
-  const auto channel = runner_channel(run.remote);
+  if (!channel) {
+    channel = runner_channel(run.remote);
+  }
   const auto stub = v1::Runner::NewStub(channel);
   grpc::ClientContext context;
   attach_token(context, run.remote.token);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <grpcpp/channel.h>
+
 #include <functional>
 
 #include "report/reporter.hpp"
@@ -12,8 +14,10 @@ namespace gantry::host {
 /// the successful steps announced as artifacts inside the project into the local project
 /// (written to a temporary name, checked against their digest, renamed into place).
 /// Cancels the remote run when `interrupted` turns true. Throws InvalidPipeline for a
-/// pipeline the runner refused, gantry::Error when the runner cannot be used.
+/// pipeline the runner refused, gantry::Error when the runner cannot be used. Uses
+/// `channel` when given (a caller that runs often keeps its connection), else a new one.
 [[nodiscard]] RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
-                                    const std::function<bool()>& interrupted);
+                                    const std::function<bool()>& interrupted,
+                                    std::shared_ptr<grpc::Channel> channel = nullptr);
 
 }  // namespace gantry::host

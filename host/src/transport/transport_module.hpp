@@ -33,6 +33,15 @@ class TransportModule {
   /// `gantry serve` (runner_server.hpp); the exit code.
   virtual int serve_runner(const ServeOptions& options, const StepRegistry& registry) const = 0;
 
+  /// A step on a runner (`runs-on:`, remote_step_endpoint.hpp). Throws gantry::Error when
+  /// the runner cannot be reached or does not offer the step.
+  [[nodiscard]] virtual std::unique_ptr<StepEndpoint> remote_endpoint(
+      const RemoteOptions& remote, const std::string& step) const = 0;
+
+  /// The steps a runner offers (`gantry plugins --remote`). Throws gantry::Error.
+  [[nodiscard]] virtual std::vector<v1::StepDescription> runner_steps(
+      const RemoteOptions& remote) const = 0;
+
   /// `gantry run --remote` (remote_run.hpp).
   [[nodiscard]] virtual RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
                                               const std::function<bool()>& interrupted) const = 0;
