@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "command.hpp"
@@ -39,10 +40,38 @@ TEST(InProcessEndpointTest, LoadsAPluginAndRunsItsStep) {
   EXPECT_TRUE(sink.events()[0].has_result());
 }
 
-TEST(InProcessEndpointTest, RefusesAWrongAbiVersionNamingTheFileAndBothVersions) {
+/// The plugin whose static constructor ran in this process since the last call, or "".
+std::string plugin_code_ran() {
+  const char* marker = std::getenv("GANTRY_TEST_PLUGIN_CODE_RAN");
+  std::string plugin = marker == nullptr ? "" : marker;
+  ::unsetenv("GANTRY_TEST_PLUGIN_CODE_RAN");
+  return plugin;
+}
+
+TEST(InProcessEndpointTest, RefusesAWrongAbiVersionFromTheFileBeforeRunningAnyOfItsCode) {
+  (void)plugin_code_ran();
   const auto file = test_plugin("wrong-abi");
   EXPECT_EQ(load_error(file),
             file.string() + ": plugin ABI version 99, but this gantry loads ABI version 1");
+  EXPECT_EQ(plugin_code_ran(), "");
+}
+
+TEST(InProcessEndpointTest, RefusesAnEntryTableOfAnotherAbiThanItsNoteOnceLoaded) {
+  (void)plugin_code_ran();
+  const auto file = test_plugin("table-abi-mismatch");
+  EXPECT_EQ(load_error(file),
+            file.string() + ": plugin ABI version 99, but this gantry loads ABI version 1");
+  // Loaded, unlike wrong-abi: so the marker would have told if wrong-abi's code had run.
+  EXPECT_EQ(plugin_code_ran(), "table-abi-mismatch");
+}
+
+TEST(InProcessEndpointTest, RefusesAPluginWithoutAnAbiNoteUnloaded) {
+  (void)plugin_code_ran();
+  const auto file = test_plugin("no-abi-note");
+  EXPECT_EQ(load_error(file), file.string() +
+                                  ": it carries no ABI version note (.note.gantry.abi): it was "
+                                  "built with an older gantry SDK");
+  EXPECT_EQ(plugin_code_ran(), "");
 }
 
 TEST(InProcessEndpointTest, AThrowingStepBecomesAFailedResultAndTheHostLivesOn) {
