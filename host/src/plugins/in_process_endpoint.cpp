@@ -16,12 +16,16 @@ namespace {
 
 constexpr const char* kRebuild = "Rebuild the plugin against this gantry's SDK.";
 
+PluginError not_a_shared_library(const std::filesystem::path& file, const MalformedElf& error) {
+  return PluginError(file, std::string("not a shared library (") + error.what() + ")",
+                     "Remove the file from the plugin directory.");
+}
+
 bool exports_entry_alias(const std::filesystem::path& file) {
   try {
     return elf_file_defines_symbol_in_section(file, "boostdll", GANTRY_PLUGIN_ENTRY_ALIAS_NAME);
   } catch (const MalformedElf& error) {
-    throw PluginError(file, std::string("not a shared library (") + error.what() + ")",
-                      "Remove the file from the plugin directory.");
+    throw not_a_shared_library(file, error);
   }
 }
 
@@ -32,8 +36,7 @@ std::optional<std::uint32_t> noted_abi_version(const std::filesystem::path& file
     descriptor = elf_file_note(file, GANTRY_PLUGIN_ABI_NOTE_SECTION, GANTRY_PLUGIN_ABI_NOTE_OWNER,
                                GANTRY_PLUGIN_ABI_NOTE_TYPE);
   } catch (const MalformedElf& error) {
-    throw PluginError(file, std::string("not a shared library (") + error.what() + ")",
-                      "Remove the file from the plugin directory.");
+    throw not_a_shared_library(file, error);
   }
   std::uint32_t version = 0;
   if (!descriptor || descriptor->size() != sizeof(version)) {

@@ -173,6 +173,23 @@ TEST(InProcessEndpointTest, AMalformedElfFileIsRefusedNotACrash) {
                 ": not a shared library (the section header table lies outside the file)");
 }
 
+TEST(InProcessEndpointTest, AMalformedAbiNoteIsRefusedNotACrash) {
+  const sdk::TemporaryDirectory dir;
+  // The note as GANTRY_PLUGIN writes it: name size 7, descriptor size 4, type 1, "gantry".
+  const std::string note("\x07\0\0\0\x04\0\0\0\x01\0\0\0gantry\0\0", 20);
+  const std::string image = testing::read_file(test_plugin("noop"));
+  const auto at = image.find(note);
+  ASSERT_NE(at, std::string::npos);
+  const auto huge_name = damaged_copy(dir, at, std::string("\xff\xff\xff\x7f", 4));
+  EXPECT_EQ(load_error(huge_name),
+            huge_name.string() + ": not a shared library (a note's name runs past its section)");
+  std::filesystem::remove(huge_name);
+  const auto huge_version = damaged_copy(dir, at + 4, std::string("\xff\xff\xff\xff", 4));
+  EXPECT_EQ(
+      load_error(huge_version),
+      huge_version.string() + ": not a shared library (a note's descriptor runs past its section)");
+}
+
 TEST(InProcessEndpointTest, AStepNameOutsideTheProtocolsRuleIsRefused) {
   EXPECT_EQ(load_error(test_plugin("bad-name")),
             test_plugin("bad-name").string() +
