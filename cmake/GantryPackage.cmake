@@ -1,5 +1,6 @@
-# The installed CMake package: find_package(gantry) gives gantry::sdk, gantry::proto
-# and gantry_add_plugin().
+# The installed CMake package: find_package(gantry) gives gantry::sdk, gantry::proto, their
+# static twins for plugins (gantry::sdk_static, ..., gantry::protobuf_runtime) and
+# gantry_add_plugin(), which links a plugin as the bundled ones are linked.
 include(CMakePackageConfigHelpers)
 set(GANTRY_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/gantry)
 
@@ -13,4 +14,5 @@ install(FILES
   ${PROJECT_BINARY_DIR}/gantryConfig.cmake
   ${PROJECT_BINARY_DIR}/gantryConfigVersion.cmake
   ${CMAKE_CURRENT_LIST_DIR}/GantryPlugin.cmake
+  ${CMAKE_CURRENT_LIST_DIR}/gantry-plugin.map
   DESTINATION ${GANTRY_CMAKE_INSTALL_DIR})

@@ -193,6 +193,8 @@ TEST_F(CliTest, AWrongAbiPluginIsRefusedWithItsFileNamed) {
                             "ABI version 1"),
             std::string::npos)
       << result.err;
+  // Refused from the file: gantry never loaded it, so its static constructor never ran.
+  EXPECT_EQ(result.err.find("static constructor ran"), std::string::npos) << result.err;
 }
 
 TEST_F(CliTest, ADuplicateStepNameIsRefusedAndTheFirstOnThePathWins) {

@@ -8,6 +8,8 @@
 
 namespace {
 
+GANTRY_PLUGIN_ABI_NOTE(GANTRY_PLUGIN_ABI_VERSION);
+
 void describe(void* context, gantry_bytes_sink sink) {
   gantry::v1::StepDescription description;
   description.set_name("silent");

@@ -1,10 +1,16 @@
-// A library built for a future ABI: the host must refuse it after reading only the
-// version field, and say which file and which versions.
+// A library built for a future ABI: its note and its table say 99. The host must refuse it
+// from the file, before loading it runs the static constructor below, and say which file
+// and which versions.
 #include <boost/dll/alias.hpp>
 
+#include "code_ran_marker.hpp"
 #include "gantry/sdk/abi.h"
 
 namespace {
+
+GANTRY_PLUGIN_ABI_NOTE(99);
+
+const gantry_test_plugin::CodeRanMarker kMarker("wrong-abi");
 
 struct FutureTable {
   uint32_t abi_version;

@@ -18,7 +18,9 @@ constexpr std::size_t kHeaderSize = 64;
 constexpr std::size_t kSectionHeaderSize = 64;
 constexpr std::size_t kSymbolSize = 24;
 constexpr std::uint32_t kSymtab = 2;
+constexpr std::uint32_t kNote = 7;
 constexpr std::uint32_t kNobits = 8;
+constexpr std::uint64_t kNoteHeaderSize = 12;
 constexpr std::uint32_t kDynsym = 11;
 
 /// Bounds-checked little-endian reads from the image.
@@ -57,6 +59,7 @@ struct Section {
   std::uint64_t offset = 0;
   std::uint64_t size = 0;
   std::uint32_t link = 0;
+  std::uint64_t alignment = 0;
   std::uint64_t entry_size = 0;
 };
 
@@ -102,6 +105,47 @@ class ElfReader {
     return false;
   }
 
+  [[nodiscard]] std::optional<std::string> note(std::string_view section_name,
+                                                std::string_view owner, std::uint32_t type) const {
+    const auto index = find_section(section_name);
+    if (!index) {
+      return std::nullopt;
+    }
+    const Section notes = contents(*index, "a note section");
+    if (notes.type != kNote) {
+      throw MalformedElf(std::string(section_name) + " is not a note section");
+    }
+    // Each entry: name size, descriptor size, type, the name, the descriptor; the
+    // descriptor and the next entry start at the section's alignment, 4 or 8 (gABI, "Note
+    // Section"). Sizes come from the file: each is checked against what is left of the
+    // section before it is used. Offsets below are from the section's start.
+    const std::uint64_t pad = notes.alignment == 8 ? 7 : 3;
+    const auto aligned = [pad](std::uint64_t offset) { return (offset + pad) & ~pad; };
+    std::uint64_t at = 0;
+    while (at < notes.size && notes.size - at >= kNoteHeaderSize) {
+      const auto name_size = std::uint64_t{image_.read<std::uint32_t>(notes.offset + at)};
+      const auto descriptor_size = std::uint64_t{image_.read<std::uint32_t>(notes.offset + at + 4)};
+      const auto entry_type = image_.read<std::uint32_t>(notes.offset + at + 8);
+      const std::uint64_t name_at = at + kNoteHeaderSize;
+      if (name_size > notes.size - name_at) {
+        throw MalformedElf("a note's name runs past its section");
+      }
+      const std::uint64_t descriptor_at = aligned(name_at + name_size);
+      if (descriptor_at > notes.size || descriptor_size > notes.size - descriptor_at) {
+        throw MalformedElf("a note's descriptor runs past its section");
+      }
+      std::string_view name = image_.text(notes.offset + name_at, name_size);
+      if (!name.empty() && name.back() == '\0') {
+        name.remove_suffix(1);
+      }
+      if (entry_type == type && name == owner) {
+        return std::string(image_.text(notes.offset + descriptor_at, descriptor_size));
+      }
+      at = aligned(descriptor_at + descriptor_size);
+    }
+    return std::nullopt;
+  }
+
  private:
   [[nodiscard]] Section section(std::uint32_t index) const {
     const std::uint64_t at = section_offset_ + std::uint64_t{index} * kSectionHeaderSize;
@@ -111,6 +155,7 @@ class ElfReader {
     section.offset = image_.read<std::uint64_t>(at + 24);
     section.size = image_.read<std::uint64_t>(at + 32);
     section.link = image_.read<std::uint32_t>(at + 40);
+    section.alignment = image_.read<std::uint64_t>(at + 48);
     section.entry_size = image_.read<std::uint64_t>(at + 56);
     return section;
   }
@@ -230,6 +275,18 @@ bool elf_file_defines_symbol_in_section(const std::filesystem::path& file, std::
                                         std::string_view symbol) {
   const Mapping mapping(file);
   return elf_defines_symbol_in_section(mapping.bytes(), section, symbol);
+}
+
+std::optional<std::string> elf_note(std::span<const unsigned char> image, std::string_view section,
+                                    std::string_view owner, std::uint32_t type) {
+  return ElfReader(image).note(section, owner, type);
+}
+
+std::optional<std::string> elf_file_note(const std::filesystem::path& file,
+                                         std::string_view section, std::string_view owner,
+                                         std::uint32_t type) {
+  const Mapping mapping(file);
+  return elf_note(mapping.bytes(), section, owner, type);
 }
 
 }  // namespace gantry::host

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -28,5 +30,17 @@ class MalformedElf : public std::runtime_error {
 [[nodiscard]] bool elf_file_defines_symbol_in_section(const std::filesystem::path& file,
                                                       std::string_view section,
                                                       std::string_view symbol);
+
+/// The descriptor of the first note from `owner` of type `type` in the section called
+/// `section` of the 64-bit little-endian ELF `image`, as GANTRY_PLUGIN puts the ABI version
+/// in ".note.gantry.abi"; nullopt when there is no such note. Throws MalformedElf.
+[[nodiscard]] std::optional<std::string> elf_note(std::span<const unsigned char> image,
+                                                  std::string_view section, std::string_view owner,
+                                                  std::uint32_t type);
+
+/// The same for a file, mapped read-only. Throws MalformedElf, also when it cannot be read.
+[[nodiscard]] std::optional<std::string> elf_file_note(const std::filesystem::path& file,
+                                                       std::string_view section,
+                                                       std::string_view owner, std::uint32_t type);
 
 }  // namespace gantry::host

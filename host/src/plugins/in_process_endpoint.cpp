@@ -1,6 +1,9 @@
 #include "plugins/in_process_endpoint.hpp"
 
+#include <cstdint>
+#include <cstring>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "gantry/sdk/description.hpp"
@@ -13,13 +16,42 @@ namespace {
 
 constexpr const char* kRebuild = "Rebuild the plugin against this gantry's SDK.";
 
+PluginError not_a_shared_library(const std::filesystem::path& file, const MalformedElf& error) {
+  return PluginError(file, std::string("not a shared library (") + error.what() + ")",
+                     "Remove the file from the plugin directory.");
+}
+
 bool exports_entry_alias(const std::filesystem::path& file) {
   try {
     return elf_file_defines_symbol_in_section(file, "boostdll", GANTRY_PLUGIN_ENTRY_ALIAS_NAME);
   } catch (const MalformedElf& error) {
-    throw PluginError(file, std::string("not a shared library (") + error.what() + ")",
-                      "Remove the file from the plugin directory.");
+    throw not_a_shared_library(file, error);
   }
+}
+
+/// The ABI version in the file's note, read without loading it; nullopt when it has none.
+std::optional<std::uint32_t> noted_abi_version(const std::filesystem::path& file) {
+  std::optional<std::string> descriptor;
+  try {
+    descriptor = elf_file_note(file, GANTRY_PLUGIN_ABI_NOTE_SECTION, GANTRY_PLUGIN_ABI_NOTE_OWNER,
+                               GANTRY_PLUGIN_ABI_NOTE_TYPE);
+  } catch (const MalformedElf& error) {
+    throw not_a_shared_library(file, error);
+  }
+  std::uint32_t version = 0;
+  if (!descriptor || descriptor->size() != sizeof(version)) {
+    return std::nullopt;
+  }
+  std::memcpy(&version, descriptor->data(), sizeof(version));
+  return version;
+}
+
+PluginError wrong_abi_version(const std::filesystem::path& file, std::uint32_t version) {
+  return PluginError(file,
+                     "plugin ABI version " + std::to_string(version) +
+                         ", but this gantry loads ABI version " +
+                         std::to_string(GANTRY_PLUGIN_ABI_VERSION),
+                     kRebuild);
 }
 
 void collect_bytes(void* target, gantry_borrowed_bytes bytes) {
@@ -96,10 +128,21 @@ void emit_result(sdk::EventSink& sink, const v1::Result& result) {
 }  // namespace
 
 InProcessEndpoint::Library InProcessEndpoint::open(const std::filesystem::path& file) {
-  // Read the file before loading it: dlopen runs a library's constructors.
+  // Read the file before loading it: dlopen runs a library's constructors, and a plugin
+  // of another ABI must not run any code here.
   if (!exports_entry_alias(file)) {
     throw PluginError(file, "not a gantry plugin: it exports no " GANTRY_PLUGIN_ENTRY_ALIAS_NAME,
                       "Build it with gantry_add_plugin() and one GANTRY_PLUGIN(...) line.");
+  }
+  const auto noted_version = noted_abi_version(file);
+  if (!noted_version) {
+    throw PluginError(file,
+                      "it carries no ABI version note (" GANTRY_PLUGIN_ABI_NOTE_SECTION
+                      "): it was built with an older gantry SDK",
+                      kRebuild);
+  }
+  if (*noted_version != GANTRY_PLUGIN_ABI_VERSION) {
+    throw wrong_abi_version(file, *noted_version);
   }
   Library opened;
   try {
@@ -115,13 +158,10 @@ InProcessEndpoint::Library InProcessEndpoint::open(const std::filesystem::path& 
   if (table == nullptr) {
     throw PluginError(file, "its entry point returned no entry table", kRebuild);
   }
-  // The ABI version is the one field read before it is known to match.
+  // Checked again in the table, whose layout the version governs: the one field read
+  // before it is known to match.
   if (table->abi_version != GANTRY_PLUGIN_ABI_VERSION) {
-    throw PluginError(file,
-                      "plugin ABI version " + std::to_string(table->abi_version) +
-                          ", but this gantry loads ABI version " +
-                          std::to_string(GANTRY_PLUGIN_ABI_VERSION),
-                      kRebuild);
+    throw wrong_abi_version(file, table->abi_version);
   }
   if (table->struct_size < sizeof(gantry_plugin_v1) || table->describe == nullptr ||
       table->run == nullptr || table->name == nullptr) {

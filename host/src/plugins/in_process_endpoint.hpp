@@ -16,9 +16,10 @@ namespace gantry::host {
 /// An endpoint made from a cached description loads its library on the first run only.
 class InProcessEndpoint final : public StepEndpoint {
  public:
-  /// Loads `file` and checks it: an ELF file that exports the gantry plugin alias, ABI
-  /// version, a description that parses, agrees with the entry table and uses valid
-  /// names. Throws PluginError naming the file.
+  /// Loads `file` and checks it: an ELF file that exports the gantry plugin alias and
+  /// notes this host's ABI version (both read from the file before it is loaded), the
+  /// same ABI version in its entry table, a description that parses, agrees with the
+  /// entry table and uses valid names. Throws PluginError naming the file.
   static std::unique_ptr<InProcessEndpoint> load(const std::filesystem::path& file);
 
   /// An endpoint for `file` whose description is already known (from the description

@@ -1,12 +1,20 @@
 /* The binary boundary between the gantry host and a step plugin.
  *
- * Plain C on purpose: no C++ object, exception or allocator crosses it, so a plugin
- * built by another compiler or against another Protobuf still loads. Every call
+ * Plain C on purpose: no C++ object, exception or allocator crosses it. Every call
  * carries serialized gantry.v1 messages. Bytes named "borrowed" belong to the caller
  * and are valid only for the duration of the call that hands them over.
  *
- * A plugin exports one symbol, GANTRY_PLUGIN_ENTRY_ALIAS, through BOOST_DLL_ALIAS. The
- * host reads `abi_version` before anything else and refuses any other value. */
+ * A plugin built with gantry_add_plugin() carries its own copy of the SDK and of the
+ * Protobuf runtime and exports one symbol, GANTRY_PLUGIN_ENTRY_ALIAS, through
+ * BOOST_DLL_ALIAS; it imports no C++ symbol of gantry's or Protobuf's from the host. So a
+ * plugin built by another compiler (clang++ or g++, both on libstdc++) or against another
+ * Protobuf release loads, as long as its ABI version is the host's.
+ *
+ * The ABI version is in the file twice. GANTRY_PLUGIN(...) puts it in an ELF note
+ * (gantry_plugin_abi_note below), which the host reads from the file before it loads the
+ * library, since loading runs the plugin's static constructors; a file without the note or
+ * with another version is refused unloaded. After loading, the host checks the entry
+ * table's `abi_version` again before it reads any other field. */
 #ifndef GANTRY_SDK_ABI_H
 #define GANTRY_SDK_ABI_H
 
@@ -19,6 +27,28 @@ extern "C" {
 
 /** The version of this struct layout; bumped on any incompatible change. */
 #define GANTRY_PLUGIN_ABI_VERSION 1u
+
+/** The ELF note that carries a plugin's ABI version: in section GANTRY_PLUGIN_ABI_NOTE_SECTION,
+ *  owner "gantry", type GANTRY_PLUGIN_ABI_NOTE_TYPE, a 4-byte descriptor holding the version. */
+#define GANTRY_PLUGIN_ABI_NOTE_SECTION ".note.gantry.abi"
+#define GANTRY_PLUGIN_ABI_NOTE_OWNER "gantry"
+#define GANTRY_PLUGIN_ABI_NOTE_TYPE 1u
+
+/** The note's bytes, laid out as the ELF specification lays out a note entry. */
+typedef struct gantry_plugin_abi_note {
+  uint32_t owner_size;   /* sizeof(GANTRY_PLUGIN_ABI_NOTE_OWNER), with its NUL */
+  uint32_t version_size; /* sizeof(uint32_t) */
+  uint32_t type;         /* GANTRY_PLUGIN_ABI_NOTE_TYPE */
+  char owner[8];         /* GANTRY_PLUGIN_ABI_NOTE_OWNER, NUL-padded to a multiple of 4 */
+  uint32_t abi_version;
+} gantry_plugin_abi_note;
+
+/** Defines the note for `version` in this translation unit; GANTRY_PLUGIN(...) uses it. */
+#define GANTRY_PLUGIN_ABI_NOTE(version)                                                        \
+  static const gantry_plugin_abi_note gantry_plugin_abi_note_of_this_plugin                    \
+      __attribute__((section(GANTRY_PLUGIN_ABI_NOTE_SECTION), used, aligned(4))) = {           \
+          sizeof(GANTRY_PLUGIN_ABI_NOTE_OWNER), sizeof(uint32_t), GANTRY_PLUGIN_ABI_NOTE_TYPE, \
+          GANTRY_PLUGIN_ABI_NOTE_OWNER, (version)}
 
 /** The name of the Boost.DLL alias every plugin exports. */
 #define GANTRY_PLUGIN_ENTRY_ALIAS gantry_plugin_entry_v1

@@ -52,9 +52,11 @@ const gantry_plugin_v1* plugin_entry() {
 }  // namespace gantry::sdk::detail
 
 /// Exports StepClass (default-constructible, derived from gantry::sdk::Step) as the
-/// plugin of this shared library. Use once per library.
+/// plugin of this shared library, with the ABI note the host reads before loading it.
+/// Use once per library.
 #define GANTRY_PLUGIN(StepClass)                             \
   namespace gantry_plugin_export {                           \
+  GANTRY_PLUGIN_ABI_NOTE(GANTRY_PLUGIN_ABI_VERSION);         \
   static const gantry_plugin_v1* entry() {                   \
     return ::gantry::sdk::detail::plugin_entry<StepClass>(); \
   }                                                          \

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "command.hpp"
@@ -39,10 +40,38 @@ TEST(InProcessEndpointTest, LoadsAPluginAndRunsItsStep) {
   EXPECT_TRUE(sink.events()[0].has_result());
 }
 
-TEST(InProcessEndpointTest, RefusesAWrongAbiVersionNamingTheFileAndBothVersions) {
+/// The plugin whose static constructor ran in this process since the last call, or "".
+std::string plugin_code_ran() {
+  const char* marker = std::getenv("GANTRY_TEST_PLUGIN_CODE_RAN");
+  std::string plugin = marker == nullptr ? "" : marker;
+  ::unsetenv("GANTRY_TEST_PLUGIN_CODE_RAN");
+  return plugin;
+}
+
+TEST(InProcessEndpointTest, RefusesAWrongAbiVersionFromTheFileBeforeRunningAnyOfItsCode) {
+  (void)plugin_code_ran();
   const auto file = test_plugin("wrong-abi");
   EXPECT_EQ(load_error(file),
             file.string() + ": plugin ABI version 99, but this gantry loads ABI version 1");
+  EXPECT_EQ(plugin_code_ran(), "");
+}
+
+TEST(InProcessEndpointTest, RefusesAnEntryTableOfAnotherAbiThanItsNoteOnceLoaded) {
+  (void)plugin_code_ran();
+  const auto file = test_plugin("table-abi-mismatch");
+  EXPECT_EQ(load_error(file),
+            file.string() + ": plugin ABI version 99, but this gantry loads ABI version 1");
+  // Loaded, unlike wrong-abi: so the marker would have told if wrong-abi's code had run.
+  EXPECT_EQ(plugin_code_ran(), "table-abi-mismatch");
+}
+
+TEST(InProcessEndpointTest, RefusesAPluginWithoutAnAbiNoteUnloaded) {
+  (void)plugin_code_ran();
+  const auto file = test_plugin("no-abi-note");
+  EXPECT_EQ(load_error(file), file.string() +
+                                  ": it carries no ABI version note (.note.gantry.abi): it was "
+                                  "built with an older gantry SDK");
+  EXPECT_EQ(plugin_code_ran(), "");
 }
 
 TEST(InProcessEndpointTest, AThrowingStepBecomesAFailedResultAndTheHostLivesOn) {
@@ -142,6 +171,23 @@ TEST(InProcessEndpointTest, AMalformedElfFileIsRefusedNotACrash) {
   EXPECT_EQ(load_error(truncated),
             truncated.string() +
                 ": not a shared library (the section header table lies outside the file)");
+}
+
+TEST(InProcessEndpointTest, AMalformedAbiNoteIsRefusedNotACrash) {
+  const sdk::TemporaryDirectory dir;
+  // The note as GANTRY_PLUGIN writes it: name size 7, descriptor size 4, type 1, "gantry".
+  const std::string note("\x07\0\0\0\x04\0\0\0\x01\0\0\0gantry\0\0", 20);
+  const std::string image = testing::read_file(test_plugin("noop"));
+  const auto at = image.find(note);
+  ASSERT_NE(at, std::string::npos);
+  const auto huge_name = damaged_copy(dir, at, std::string("\xff\xff\xff\x7f", 4));
+  EXPECT_EQ(load_error(huge_name),
+            huge_name.string() + ": not a shared library (a note's name runs past its section)");
+  std::filesystem::remove(huge_name);
+  const auto huge_version = damaged_copy(dir, at + 4, std::string("\xff\xff\xff\xff", 4));
+  EXPECT_EQ(
+      load_error(huge_version),
+      huge_version.string() + ": not a shared library (a note's descriptor runs past its section)");
 }
 
 TEST(InProcessEndpointTest, AStepNameOutsideTheProtocolsRuleIsRefused) {
