@@ -58,7 +58,7 @@ TEST(PipelineParserTest, ReportsEveryStructuralMistakeAtOnce) {
 steps:
   ok:
     uses: exec
-    runs-on: elsewhere
+    retries: 3
   bad id:
     uses: exec
   nouses:
@@ -66,7 +66,7 @@ steps:
 )");
   EXPECT_EQ(problems, (std::vector<std::string>{
                           "gantry.yaml:1:1: unknown key 'stepz'",
-                          "gantry.yaml:5:5: unknown key 'runs-on' in step 'ok'",
+                          "gantry.yaml:5:5: unknown key 'retries' in step 'ok'",
                           "gantry.yaml:6:3: step id 'bad id' is not a valid id",
                           "gantry.yaml:9:5: step 'nouses' has no `uses:`",
                       }));
