@@ -62,7 +62,8 @@ TEST_F(CliTest, PluginsListsTheBundledExecStepWithItsFile) {
   const auto result = gantry({"plugins"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(std::regex_search(
-      result.out, std::regex(R"(\nexec +1\.0\.0 +in-process +Run a command and relay its output\n)")))
+      result.out,
+      std::regex(R"(\nexec +1\.0\.0 +in-process +Run a command and relay its output\n)")))
       << result.out;
   EXPECT_NE(result.out.find("lib/gantry/plugins/gantry-step-exec.so"), std::string::npos);
 }

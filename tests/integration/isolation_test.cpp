@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "command.hpp"
+#include "eventually.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 
 namespace gantry::testing {
@@ -46,19 +47,6 @@ bool running(pid_t pid) {
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto state = stat.rfind(") ");
   return state != std::string::npos && state + 2 < stat.size() && stat[state + 2] != 'Z';
-}
-
-/// Waits up to `limit` for `done` to hold.
-template <typename Done>
-bool eventually(Done done, std::chrono::milliseconds limit) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until) {
-      return false;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
 }
 
 class IsolationTest : public ::testing::Test {

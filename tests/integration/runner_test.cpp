@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "command.hpp"
+#include "eventually.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 
 namespace gantry::testing {
@@ -17,18 +18,6 @@ using namespace std::chrono_literals;
 const std::filesystem::path kGantry = std::filesystem::path(GANTRY_STAGE_DIR) / "bin" / "gantry";
 const std::filesystem::path kPlugins = GANTRY_TEST_PLUGIN_DIR;
 constexpr const char* kToken = "s3cret-runner-token";
-
-template <typename Done>
-bool eventually(Done done, std::chrono::milliseconds limit) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until) {
-      return false;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
 
 const char* const kPipeline = R"(name: remote
 steps:

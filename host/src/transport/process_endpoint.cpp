@@ -2,14 +2,11 @@
 
 #include <grpcpp/client_context.h>
 
-#include <atomic>
-#include <condition_variable>
-#include <thread>
-
 #include "gantry/sdk/description.hpp"
 #include "gantry/v1/step.grpc.pb.h"
 #include "plugins/description_check.hpp"
 #include "plugins/plugin_error.hpp"
+#include "transport/call_canceller.hpp"
 
 namespace gantry::host {
 namespace {
@@ -18,46 +15,6 @@ constexpr auto kCancelPoll = std::chrono::milliseconds(20);
 constexpr auto kDescribeDeadline = std::chrono::seconds(30);
 /// How long a broken call waits for its process to be reaped, to say how it ended.
 constexpr auto kEndPatience = std::chrono::seconds(2);
-
-/// Cancels `context` once `sink` says the run should stop, until the call has ended.
-class CancelWatch {
- public:
-  CancelWatch(const sdk::EventSink& sink, grpc::ClientContext& context)
-      : thread_([this, &sink, &context] {
-          std::unique_lock lock(mutex_);
-          while (!done_) {
-            if (sink.cancelled()) {
-              cancelled_ = true;
-              context.TryCancel();
-              return;
-            }
-            ended_.wait_for(lock, kCancelPoll);
-          }
-        }) {}
-  CancelWatch(const CancelWatch&) = delete;
-  CancelWatch& operator=(const CancelWatch&) = delete;
-  ~CancelWatch() { finish(); }
-
-  /// Ends the watch; whether it cancelled the call.
-  bool finish() {
-    {
-      const std::lock_guard lock(mutex_);
-      done_ = true;
-    }
-    ended_.notify_all();
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-    return cancelled_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ended_;
-  bool done_ = false;
-  bool cancelled_ = false;
-  std::thread thread_;
-};
 
 v1::Result finished(sdk::EventSink& sink, v1::Outcome outcome, std::string message,
                     std::string resolution) {
@@ -197,7 +154,7 @@ v1::Result ProcessEndpoint::run(const v1::RunRequest& request, sdk::EventSink& s
   }
   const auto stub = v1::Step::NewStub(process->channel());
   grpc::ClientContext context;
-  CancelWatch watch(sink, context);
+  CallCanceller watch([&sink] { return sink.cancelled(); }, context, kCancelPoll);
   const auto reader = stub->Run(&context, request);
   std::optional<v1::Result> result;
   v1::RunEvent event;

@@ -1,8 +1,6 @@
 #include "transport/remote_run.hpp"
 
-#include <condition_variable>
 #include <fstream>
-#include <thread>
 
 #include "gantry/archive/atomic_file.hpp"
 #include "gantry/net/digest.hpp"
@@ -10,6 +8,7 @@
 #include "gantry/v1/runner.grpc.pb.h"
 #include "pipeline/invalid_pipeline.hpp"
 #include "transport/bearer_token.hpp"
+#include "transport/call_canceller.hpp"
 #include "transport/project_tar.hpp"
 #include "transport/runner_channel.hpp"
 
@@ -30,45 +29,6 @@ StepState local_state(v1::StepState state) {
       return StepState::kFailed;
   }
 }
-
-/// Cancels the call once `interrupted` turns true, until the run has ended.
-class InterruptWatch {
- public:
-  InterruptWatch(const std::function<bool()>& interrupted, grpc::ClientContext& context)
-      : thread_([this, &interrupted, &context] {
-          std::unique_lock lock(mutex_);
-          while (!done_) {
-            if (interrupted()) {
-              fired_ = true;
-              context.TryCancel();
-              return;
-            }
-            ended_.wait_for(lock, std::chrono::milliseconds(50));
-          }
-        }) {}
-  InterruptWatch(const InterruptWatch&) = delete;
-  InterruptWatch& operator=(const InterruptWatch&) = delete;
-  ~InterruptWatch() { finish(); }
-
-  bool finish() {
-    {
-      const std::lock_guard lock(mutex_);
-      done_ = true;
-    }
-    ended_.notify_all();
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-    return fired_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ended_;
-  bool done_ = false;
-  bool fired_ = false;
-  std::thread thread_;
-};
 
 InvalidPipeline rejected_pipeline(const v1::PipelineRejected& rejected,
                                   const std::filesystem::path& project) {
@@ -148,7 +108,7 @@ RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
   const auto stub = v1::Runner::NewStub(channel);
   grpc::ClientContext context;
   attach_token(context, run.remote.token);
-  InterruptWatch watch(interrupted, context);
+  CallCanceller watch(interrupted, context, std::chrono::milliseconds(50));
   const auto stream = stub->Submit(&context);
 
   v1::SubmitRequest request;
