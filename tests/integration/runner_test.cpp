@@ -276,6 +276,18 @@ steps:
   EXPECT_EQ(read_file(project_.path() / "out" / "r.txt"), "remote");
 }
 
+TEST_F(RunnerTest, PluginsListsTheRunnersStepsAsRemote) {
+  const auto address = tcp_runner_with_token();
+  const auto result =
+      client({"plugins", "--remote", address, "--token-file", token_file_.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("sleeper"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("remote      Sleep, and stop early when cancelled"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("from runner " + address), std::string::npos);
+  EXPECT_EQ(client({"plugins", "--remote", address}).exit_code, 1) << "no token";
+}
+
 TEST_F(RunnerTest, RunsOnAStepTheRunnerDoesNotOfferIsRefusedBeforeAnythingRuns) {
   const auto address = start_runner({"--listen", "unix:" + (server_.path() / "r.sock").string()});
   write_file(project_.path() / "gantry.yaml",

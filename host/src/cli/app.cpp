@@ -13,6 +13,7 @@
 #include "cli/run_session.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/step_command.hpp"
+#include "cli/token_source.hpp"
 #include "cli/usage_error.hpp"
 #include "pipeline/invalid_pipeline.hpp"
 #include "pipeline/pipeline_parser.hpp"
@@ -164,6 +165,13 @@ int main_with_errors(int argc, char** argv) {
   const ServeCommand serve(app);
 
   auto* plugins = app.add_subcommand("plugins", "List the steps the plugin path provides");
+  RemoteOptions listed_runner;
+  std::string runner_token_file;
+  plugins->add_option("--remote", listed_runner.address,
+                      "List the steps of the runner at ADDRESS instead (`gantry serve`)");
+  plugins->add_option("--tls-ca", listed_runner.tls_ca, "With --remote: use TLS, trusting this CA");
+  plugins->add_option("--token-file", runner_token_file,
+                      "With --remote: a file holding the runner's token (or GANTRY_TOKEN)");
   auto* describe = app.add_subcommand("describe", "Show a step's parameters and outputs");
   std::string described;
   bool describe_json = false;
@@ -217,6 +225,12 @@ int main_with_errors(int argc, char** argv) {
     return code(run_session(plan, {output, 1, true}));
   }
   if (plugins->parsed()) {
+    if (!listed_runner.address.empty()) {
+      listed_runner.token = bearer_token(runner_token_file);
+      print_runner_steps(listed_runner.address, transport_module().runner_steps(listed_runner),
+                         std::cout);
+      return code(ExitCode::kOk);
+    }
     print_plugins(registry, std::cout);
     return code(ExitCode::kOk);
   }

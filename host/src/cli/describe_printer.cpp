@@ -14,28 +14,51 @@ namespace {
 /// "executable" and two spaces.
 constexpr int kTransportWidth = 12;
 
-}  // namespace
+/// One row per step: name, version, transport, summary, and where it comes from.
+struct PluginRow {
+  const v1::StepDescription* description;
+  const char* transport;
+  std::string origin;
+};
 
-void print_plugins(const StepRegistry& registry, std::ostream& out) {
+void print_rows(const std::vector<PluginRow>& rows, std::ostream& out) {
   std::size_t name_width = 4;
   std::size_t version_width = 7;
-  for (const auto* step : registry.steps()) {
-    name_width = std::max(name_width, step->description().name().size());
-    version_width = std::max(version_width, step->description().version().size());
+  for (const auto& row : rows) {
+    name_width = std::max(name_width, row.description->name().size());
+    version_width = std::max(version_width, row.description->version().size());
   }
   out << std::left << std::setw(static_cast<int>(name_width + 2)) << "STEP"
       << std::setw(static_cast<int>(version_width + 2)) << "VERSION" << std::setw(kTransportWidth)
       << "TRANSPORT"
       << "SUMMARY\n";
-  for (const auto* step : registry.steps()) {
-    const auto& description = step->description();
+  for (const auto& row : rows) {
+    const auto& description = *row.description;
     out << std::left << std::setw(static_cast<int>(name_width + 2)) << description.name()
         << std::setw(static_cast<int>(version_width + 2)) << description.version()
-        << std::setw(kTransportWidth) << transport_name(step->transport()) << description.summary()
-        << "\n"
+        << std::setw(kTransportWidth) << row.transport << description.summary() << "\n"
         << std::setw(static_cast<int>(name_width + version_width + 4 + kTransportWidth)) << ""
-        << "from " << step->origin() << "\n";
+        << "from " << row.origin << "\n";
   }
+}
+
+}  // namespace
+
+void print_plugins(const StepRegistry& registry, std::ostream& out) {
+  std::vector<PluginRow> rows;
+  for (const auto* step : registry.steps()) {
+    rows.push_back({&step->description(), transport_name(step->transport()), step->origin()});
+  }
+  print_rows(rows, out);
+}
+
+void print_runner_steps(const std::string& address, const std::vector<v1::StepDescription>& steps,
+                        std::ostream& out) {
+  std::vector<PluginRow> rows;
+  for (const auto& description : steps) {
+    rows.push_back({&description, transport_name(StepTransport::kRemote), "runner " + address});
+  }
+  print_rows(rows, out);
 }
 
 void print_description(const StepEndpoint& endpoint, std::ostream& out) {
