@@ -3,15 +3,20 @@
 // process` (gantry plugin-serve). The SDK's conformance suite checks the steps' own code
 // through FakeContext; this checks what carries the calls.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <mutex>
 #include <thread>
 
+#include "command.hpp"
+#include "eventually.hpp"
 #include "gantry/sdk/event_sink.hpp"
+#include "gantry/sdk/temporary_directory.hpp"
 #include "gantry/sdk/value.hpp"
 #include "plugins/in_process_endpoint.hpp"
 #include "transport/process_endpoint.hpp"
+#include "transport/remote_step_endpoint.hpp"
 
 namespace gantry::testing {
 namespace {
@@ -55,21 +60,64 @@ void expect_one_result_last(const RecordingSink& sink, const v1::Result& returne
       << "run() returns the Result it streamed";
 }
 
-enum class Transport { kInProcess, kProcess };
+enum class Transport { kInProcess, kProcess, kRemote };
 
 struct TransportCase {
   std::filesystem::path library;
   Transport transport;
 };
 
+const char* transport_label(Transport transport) {
+  switch (transport) {
+    case Transport::kInProcess:
+      return "in_process";
+    case Transport::kProcess:
+      return "process";
+    case Transport::kRemote:
+      return "remote";
+  }
+  return "unknown";
+}
+
+/// `gantry serve` with the installed steps on a unix socket, for the whole test binary.
+class BundledRunner {
+ public:
+  static const std::string& address() {
+    static BundledRunner runner;
+    return runner.address_;
+  }
+
+ private:
+  BundledRunner() {
+    const std::string gantry = (kStage / "bin" / "gantry").string();
+    address_ = "unix:" + (dir_.path() / "runner.sock").string();
+    process_ = std::make_unique<BackgroundCommand>(
+        CommandSpec{.argv = {gantry, "serve", "--listen", address_, "--workdir",
+                             (dir_.path() / "work").string()},
+                    .unset_env = {"GANTRY_PLUGIN_PATH", "GANTRY_TOKEN"}});
+    eventually(
+        [this] {
+          return read_file(process_->out_file()).find("listening on") != std::string::npos;
+        },
+        std::chrono::seconds(20));
+  }
+  ~BundledRunner() {
+    process_->signal(SIGTERM);
+    process_->wait();
+  }
+
+  sdk::TemporaryDirectory dir_{"gantry-conformance-runner-"};
+  std::string address_;
+  std::unique_ptr<BackgroundCommand> process_;
+};
+
 void PrintTo(const TransportCase& given, std::ostream* out) {  // NOLINT: gtest's name
-  *out << given.library.filename().string()
-       << (given.transport == Transport::kInProcess ? " in process" : " through plugin-serve");
+  *out << given.library.filename().string() << " " << transport_label(given.transport);
 }
 
 std::string case_name(const ::testing::TestParamInfo<TransportCase>& info) {
-  std::string name = info.param.library.stem().string() +
-                     (info.param.transport == Transport::kInProcess ? "_in_process" : "_process");
+  std::string name =
+      info.param.library.stem().string() + "_" + transport_label(info.param.transport);
   for (auto& c : name) {
     c = std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
   }
@@ -79,6 +127,11 @@ std::string case_name(const ::testing::TestParamInfo<TransportCase>& info) {
 std::unique_ptr<host::StepEndpoint> endpoint_for(const TransportCase& given) {
   if (given.transport == Transport::kInProcess) {
     return host::InProcessEndpoint::load(given.library);
+  }
+  if (given.transport == Transport::kRemote) {
+    const auto name = host::InProcessEndpoint::load(given.library)->description().name();
+    return std::make_unique<host::RemoteStepEndpoint>(
+        host::RemoteOptions{BundledRunner::address(), {}, {}, {}, {}}, name);
   }
   const std::string gantry = (kStage / "bin" / "gantry").string();
   return host::ProcessEndpoint::start({given.library,
@@ -99,6 +152,7 @@ std::vector<TransportCase> every_bundled_step() {
   for (const auto& library : libraries) {
     cases.push_back({library, Transport::kInProcess});
     cases.push_back({library, Transport::kProcess});
+    cases.push_back({library, Transport::kRemote});
   }
   return cases;
 }
@@ -111,7 +165,7 @@ class TransportConformance : public ::testing::TestWithParam<TransportCase> {
     v1::RunRequest made;
     made.set_run_id("conformance");
     made.set_step_id(endpoint_->description().name());
-    made.set_working_directory(scratch_.string());
+    made.set_working_directory(scratch_.path().string());
     for (auto& [name, value] : params) {
       (*made.mutable_params())[name] = value;
     }
@@ -119,7 +173,7 @@ class TransportConformance : public ::testing::TestWithParam<TransportCase> {
   }
 
   std::unique_ptr<host::StepEndpoint> endpoint_;
-  std::filesystem::path scratch_ = std::filesystem::temp_directory_path();
+  sdk::TemporaryDirectory scratch_{"gantry-conformance-"};
 };
 
 TEST_P(TransportConformance, TheDescriptionIsTheLibrarysOwn) {
@@ -169,7 +223,7 @@ INSTANTIATE_TEST_SUITE_P(BundledSteps, TransportConformance,
                          ::testing::ValuesIn(every_bundled_step()), case_name);
 
 std::string transport_name(const ::testing::TestParamInfo<Transport>& info) {
-  return info.param == Transport::kInProcess ? "in_process" : "process";
+  return transport_label(info.param);
 }
 
 /// A run cancelled while it runs ends cancelled, promptly, through each transport.

@@ -6,6 +6,7 @@
 
 #include "gantry/sdk/error.hpp"
 #include "gantry/sdk/event_sink.hpp"
+#include "gantry/sdk/step_runner.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 #include "gantry/v1/runner.grpc.pb.h"
 #include "pipeline/invalid_pipeline.hpp"
@@ -148,6 +149,19 @@ v1::Result RemoteStepEndpoint::run(const v1::RunRequest& request, sdk::EventSink
     cancelled.set_outcome(v1::OUTCOME_CANCELLED);
     cancelled.set_message("cancelled");
     return ended(sink, cancelled);
+  }
+  // Checked here, against the runner's description, as every transport checks them: a
+  // Diagnostic naming each wrong parameter, before anything is sent.
+  if (const auto problems = sdk::check_params(description_, request.params()); !problems.empty()) {
+    for (const auto& problem : problems) {
+      v1::RunEvent event;
+      event.set_time_unix_micros(sdk::now_unix_micros());
+      *event.mutable_diagnostic() = problem;
+      sink.emit(event);
+    }
+    return failed(
+        sink, "invalid parameters for step '" + description_.name() + "'",
+        "Run `gantry plugins --remote " + remote_.address + "` to see the runner's steps.");
   }
   const std::string step_id = request.step_id().empty() ? description_.name() : request.step_id();
   RemoteRun remote_run;
