@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 #include "gantry/oci/oci_error.hpp"
@@ -77,21 +78,26 @@ bool checksum_ok(const std::array<unsigned char, kBlock>& header) {
   return sum == *stored;
 }
 
-/// The `path` record of a pax extended header, if any.
-std::optional<std::string> pax_path(const std::string& records) {
+/// The `path` record of a pax extended header, if any. Each record is "LENGTH KEY=VALUE\n"
+/// with LENGTH counting the whole record (POSIX, pax format); the first one that is not
+/// well formed ends the search, as it leaves no way to find the next.
+std::optional<std::string> pax_path(std::string_view records) {
   std::size_t at = 0;
   while (at < records.size()) {
     const auto space = records.find(' ', at);
-    if (space == std::string::npos) {
+    if (space == std::string_view::npos) {
       break;
     }
-    const auto length = std::stoul(records.substr(at, space - at));
-    if (length == 0 || at + length > records.size()) {
+    std::size_t length = 0;
+    const auto [end, error] = std::from_chars(records.data() + at, records.data() + space, length);
+    // At least the length, the space and the newline; and inside the header.
+    if (error != std::errc() || end != records.data() + space || length < space - at + 2 ||
+        length > records.size() - at) {
       break;
     }
-    const std::string record = records.substr(space + 1, length - (space - at) - 2);
+    const auto record = records.substr(space + 1, length - (space - at) - 2);
     if (record.starts_with("path=")) {
-      return record.substr(5);
+      return std::string(record.substr(5));
     }
     at += length;
   }
@@ -157,7 +163,8 @@ TarIndex TarIndex::scan(const std::filesystem::path& file) {
     }
     const char type = static_cast<char>(header[156]);
     const std::uint64_t data = offset + kBlock;
-    if (data + *size > file_size) {
+    // Not `data + *size`: a base-256 size can be near 2^64 and wrap the sum.
+    if (data > file_size || *size > file_size - data) {
       throw not_a_tar("it is truncated: a member at byte " + std::to_string(offset) + " needs " +
                       std::to_string(*size) + " bytes");
     }
