@@ -121,6 +121,11 @@ ZipReader::ZipReader(std::filesystem::path file) : file_(std::move(file)) {
 }
 
 std::string ZipReader::read_at(std::uint64_t offset, std::uint64_t size) const {
+  // Sizes and offsets come from the archive: one past the end is a truncated (or lying)
+  // file, refused before a buffer of the claimed size (up to 4 GiB) is allocated.
+  if (offset > file_size_ || size > file_size_ - offset) {
+    throw Error(file_.string() + " is truncated", "Pack or download the file again.");
+  }
   const Fd fd(file_);
   if (fd.get() < 0) {
     throw Error("cannot read " + file_.string() + ": " + std::strerror(errno), "Check the path.");
@@ -167,6 +172,12 @@ std::optional<std::string> ZipReader::read(std::string_view name, std::uint64_t 
   const std::string packed = read_at(data_at, entry->compressed_size);
   std::string data;
   if (entry->method == 0) {
+    // Stored: the bytes are the content, so their size is the one `limit` was checked on.
+    if (entry->compressed_size != entry->size) {
+      throw Error(std::string(name) + " in " + file_.string() +
+                      " is stored uncompressed but its two sizes differ",
+                  "Pack or download the file again.");
+    }
     data = packed;
   } else if (entry->method == 8) {
     const std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> decompressor(
