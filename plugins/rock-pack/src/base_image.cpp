@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "gantry/archive/atomic_file.hpp"
+#include "gantry/archive/libarchive_error.hpp"
 #include "gantry/net/digest.hpp"
 #include "gantry/oci/blob_reader.hpp"
 #include "gantry/oci/image_source.hpp"
@@ -43,7 +44,7 @@ void index_layer(const fs::path& blob, BaseImage& base, const std::string& what)
   archive_read_support_format_gnutar(reader.get());
   archive_read_support_filter_all(reader.get());
   if (archive_read_open_filename(reader.get(), blob.c_str(), 1 << 16) != ARCHIVE_OK) {
-    throw Error("cannot read a layer of " + what + ": " + archive_error_string(reader.get()));
+    throw Error("cannot read a layer of " + what + ": " + archive::libarchive_error(reader.get()));
   }
   const auto remove_below = [&](const std::string& dir) {
     const std::string prefix = dir.empty() ? std::string() : dir + "/";
@@ -61,13 +62,17 @@ void index_layer(const fs::path& blob, BaseImage& base, const std::string& what)
     // one) end at a header boundary; Docker, containerd and umoci read them, so do we.
     // Truncated file data is still an error (archive_read_data below).
     if (status < ARCHIVE_WARN &&
-        std::string_view(archive_error_string(reader.get())).starts_with("Truncated input file")) {
+        archive::libarchive_error(reader.get()).starts_with("Truncated input file")) {
       break;
     }
     if (status < ARCHIVE_WARN) {
-      throw Error("a layer of " + what + " is damaged: " + archive_error_string(reader.get()));
+      throw Error("a layer of " + what + " is damaged: " + archive::libarchive_error(reader.get()));
     }
-    const std::string name = clean_name(archive_entry_pathname(entry));
+    const char* pathname = archive_entry_pathname(entry);
+    if (pathname == nullptr) {
+      throw Error("a layer of " + what + " has an entry without a name");
+    }
+    const std::string name = clean_name(pathname);
     const auto slash = name.rfind('/');
     const std::string dir = slash == std::string::npos ? std::string() : name.substr(0, slash);
     const std::string leaf = slash == std::string::npos ? name : name.substr(slash + 1);
@@ -92,7 +97,11 @@ void index_layer(const fs::path& blob, BaseImage& base, const std::string& what)
         break;
       case AE_IFLNK:
         indexed.kind = BaseEntry::Kind::kSymlink;
-        indexed.link = archive_entry_symlink(entry);
+        if (const char* target = archive_entry_symlink(entry)) {
+          indexed.link = target;
+        } else {
+          throw Error("a layer of " + what + " has a symbolic link without a target: " + name);
+        }
         break;
       case AE_IFREG: {
         if (const char* hardlink = archive_entry_hardlink(entry)) {

@@ -17,6 +17,7 @@
 #include "craftctl_bridge.hpp"
 #include "fileset.hpp"
 #include "gantry/archive/atomic_file.hpp"
+#include "gantry/archive/libarchive_error.hpp"
 #include "gantry/deb/deb_error.hpp"
 #include "gantry/deb/stager.hpp"
 #include "gantry/deb/staging_tree.hpp"
@@ -105,16 +106,25 @@ void extract_tarball(const PartSpec& part, const fs::path& tarball, const fs::pa
   archive_read_support_format_all(reader.get());
   archive_read_support_filter_all(reader.get());
   if (archive_read_open_filename(reader.get(), tarball.c_str(), 1 << 16) != ARCHIVE_OK) {
-    part_failed(
-        part,
-        "cannot read its source " + tarball.string() + ": " + archive_error_string(reader.get()),
-        "Check that the source is a tar archive.");
+    part_failed(part,
+                "cannot read its source " + tarball.string() + ": " +
+                    archive::libarchive_error(reader.get()),
+                "Check that the source is a tar archive.");
   }
   deb::StagingTree tree(into, [](const std::string&) {});
   try {
     struct archive_entry* entry = nullptr;
     while (archive_read_next_header(reader.get(), &entry) == ARCHIVE_OK) {
-      const std::string name = archive_entry_pathname(entry);
+      const char* pathname = archive_entry_pathname(entry);
+      const char* link_target = archive_entry_symlink(entry);
+      if (pathname == nullptr ||
+          (archive_entry_filetype(entry) == AE_IFLNK && link_target == nullptr)) {
+        part_failed(part,
+                    "has a source " + tarball.string() +
+                        " with an entry that has no name, or a link that has no target",
+                    "Check the source archive: tar -tvf lists its entries.");
+      }
+      const std::string name = pathname;
       const auto mode = static_cast<std::uint32_t>(archive_entry_perm(entry));
       const auto mtime = static_cast<std::int64_t>(archive_entry_mtime(entry));
       if (const char* hardlink = archive_entry_hardlink(entry)) {
@@ -122,7 +132,7 @@ void extract_tarball(const PartSpec& part, const fs::path& tarball, const fs::pa
       } else if (archive_entry_filetype(entry) == AE_IFDIR) {
         tree.add_directory(name, mode);
       } else if (archive_entry_filetype(entry) == AE_IFLNK) {
-        tree.add_symlink(name, archive_entry_symlink(entry), mtime);
+        tree.add_symlink(name, link_target, mtime);
       } else if (archive_entry_filetype(entry) == AE_IFREG) {
         tree.add_file(name, mode, mtime, [&](const auto& write) {
           std::array<char, 1 << 16> buffer{};

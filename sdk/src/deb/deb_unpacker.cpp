@@ -7,6 +7,7 @@
 #include <array>
 #include <memory>
 
+#include "gantry/archive/libarchive_error.hpp"
 #include "gantry/deb/deb_error.hpp"
 
 namespace gantry::deb {
@@ -18,6 +19,15 @@ using ArchivePtr = std::unique_ptr<struct archive, decltype(&archive_read_free)>
   throw DebError(label + " is not a valid .deb: " + why,
                  "The file is corrupt or not a Debian package; download it again or check "
                  "the repository.");
+}
+
+/// A string field of an entry; libarchive returns NULL for a field the archive left out
+/// (a member without a name, a symbolic link without a target).
+std::string entry_text(const char* text, const std::string& label, const char* what) {
+  if (text == nullptr) {
+    not_a_deb(label, std::string("an entry has no ") + what);
+  }
+  return text;
 }
 
 // Feeds the inner data.tar from the outer ar archive's current member.
@@ -39,8 +49,7 @@ std::size_t unpack_data(struct archive* outer, StagingTree& tree, const std::str
   archive_read_support_filter_all(inner.get());
   MemberReader reader{outer};
   if (archive_read_open(inner.get(), &reader, nullptr, &read_member, nullptr) != ARCHIVE_OK) {
-    not_a_deb(label,
-              std::string("its data member cannot be read: ") + archive_error_string(inner.get()));
+    not_a_deb(label, "its data member cannot be read: " + archive::libarchive_error(inner.get()));
   }
   std::size_t count = 0;
   struct archive_entry* entry = nullptr;
@@ -50,10 +59,9 @@ std::size_t unpack_data(struct archive* outer, StagingTree& tree, const std::str
       break;
     }
     if (status < ARCHIVE_WARN) {
-      not_a_deb(label,
-                std::string("its data member is damaged: ") + archive_error_string(inner.get()));
+      not_a_deb(label, "its data member is damaged: " + archive::libarchive_error(inner.get()));
     }
-    const std::string name = archive_entry_pathname(entry);
+    const std::string name = entry_text(archive_entry_pathname(entry), label, "name");
     const auto mode = static_cast<std::uint32_t>(archive_entry_perm(entry));
     const std::int64_t mtime = archive_entry_mtime(entry);
     if (const char* hardlink = archive_entry_hardlink(entry)) {
@@ -69,8 +77,8 @@ std::size_t unpack_data(struct archive* outer, StagingTree& tree, const std::str
             while (true) {
               const auto got = archive_read_data(inner.get(), buffer.data(), buffer.size());
               if (got < 0) {
-                not_a_deb(label, std::string("cannot read ") + name + ": " +
-                                     archive_error_string(inner.get()));
+                not_a_deb(label,
+                          "cannot read " + name + ": " + archive::libarchive_error(inner.get()));
               }
               if (got == 0) {
                 break;
@@ -80,7 +88,8 @@ std::size_t unpack_data(struct archive* outer, StagingTree& tree, const std::str
           });
           break;
         case AE_IFLNK:
-          tree.add_symlink(name, archive_entry_symlink(entry), mtime);
+          tree.add_symlink(name, entry_text(archive_entry_symlink(entry), label, "link target"),
+                           mtime);
           break;
         default:
           // Device nodes, fifos and sockets: an unprivileged unpack cannot make them (nor
@@ -103,7 +112,7 @@ std::size_t unpack_deb(const std::filesystem::path& deb, StagingTree& tree,
   ArchivePtr outer(archive_read_new(), &archive_read_free);
   archive_read_support_format_ar(outer.get());
   if (archive_read_open_filename(outer.get(), deb.c_str(), 1 << 16) != ARCHIVE_OK) {
-    not_a_deb(label, archive_error_string(outer.get()));
+    not_a_deb(label, archive::libarchive_error(outer.get()));
   }
   struct archive_entry* entry = nullptr;
   bool saw_version = false;
@@ -113,9 +122,9 @@ std::size_t unpack_deb(const std::filesystem::path& deb, StagingTree& tree,
       break;
     }
     if (status < ARCHIVE_WARN) {
-      not_a_deb(label, archive_error_string(outer.get()));
+      not_a_deb(label, archive::libarchive_error(outer.get()));
     }
-    const std::string member = archive_entry_pathname(entry);
+    const std::string member = entry_text(archive_entry_pathname(entry), label, "name");
     if (member == "debian-binary") {
       std::array<char, 16> version{};
       const auto got = archive_read_data(outer.get(), version.data(), version.size());

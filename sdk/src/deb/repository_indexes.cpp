@@ -14,6 +14,7 @@
 
 #include "file_text.hpp"
 #include "gantry/archive/atomic_file.hpp"
+#include "gantry/archive/libarchive_error.hpp"
 #include "gantry/deb/deb_error.hpp"
 #include "gantry/deb/release_file.hpp"
 #include "gantry/deb/release_signature.hpp"
@@ -34,8 +35,9 @@ void decompress(const fs::path& compressed, const fs::path& target, const std::s
   struct archive_entry* entry = nullptr;
   if (archive_read_open_filename(reader.get(), compressed.c_str(), 1 << 16) != ARCHIVE_OK ||
       archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK) {
-    throw DebError("cannot read the index " + label + ": " + archive_error_string(reader.get()),
-                   "The repository's index is corrupt; try again later.");
+    throw DebError(
+        "cannot read the index " + label + ": " + archive::libarchive_error(reader.get()),
+        "The repository's index is corrupt; try again later.");
   }
   archive::AtomicFile file(target, archive::AtomicFile::Durability::kUnsynced);
   std::array<char, 1 << 17> buffer{};
@@ -43,7 +45,7 @@ void decompress(const fs::path& compressed, const fs::path& target, const std::s
     const auto got = archive_read_data(reader.get(), buffer.data(), buffer.size());
     if (got < 0) {
       throw DebError(
-          "cannot decompress the index " + label + ": " + archive_error_string(reader.get()),
+          "cannot decompress the index " + label + ": " + archive::libarchive_error(reader.get()),
           "The repository's index is corrupt; try again later.");
     }
     if (got == 0) {
