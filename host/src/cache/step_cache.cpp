@@ -227,7 +227,10 @@ PruneReport StepCache::prune(std::uint64_t max_bytes) const {
                 {},
                 fs::file_size(item.path(), error)};
     try {
-      for (const auto& artifact : json::parse(read_text(item.path())).at("artifacts")) {
+      // Named: a range-for keeps only its range alive, not the parsed record `.at()` is
+      // called on (which would be freed before the first iteration).
+      const json record = json::parse(read_text(item.path()));
+      for (const auto& artifact : record.at("artifacts")) {
         if (const auto sha = artifact.at("file_sha256").get<std::string>(); !sha.empty()) {
           entry.copies.insert(sha);
         }
