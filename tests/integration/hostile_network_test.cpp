@@ -283,7 +283,8 @@ TEST_F(HostileNetworkTest, ACtrlCStopsAPushToAStalledRegistryWithinASecondOrTwo)
     registry.pause();
     auto push = start_gantry({"copy", "--dest-tls-verify=false", "oci-archive:app.rock",
                               "docker://" + registry.host() + "/app:0.2"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ASSERT_TRUE(push->wait_for_stderr("[oci-push] started", std::chrono::seconds(60)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // into the stalled upload
     const auto sent = Clock::now();
     push->signal(signal);
     const auto result = push->wait(std::chrono::seconds(30));
@@ -296,8 +297,14 @@ TEST_F(HostileNetworkTest, ACtrlCStopsAPushToAStalledRegistryWithinASecondOrTwo)
 TEST_F(HostileNetworkTest, ASecondCtrlCExitsAtOnce) {
   // A step whose child ignores the polite stop: the first Ctrl-C waits for it, the
   // second does not.
-  auto run = start_gantry({"exec", "--command", "sh", "--args", "-c,trap '' TERM INT; sleep 20"});
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  // The child says when it ignores the signals; signalled before that, it would obey.
+  const auto trapped = work_.path() / "trapped";
+  auto run = start_gantry({"exec", "--command", "sh", "--args",
+                           "-c,trap '' TERM INT; : > '" + trapped.string() + "'; sleep 20"});
+  for (int i = 0; i < 600 && !fs::exists(trapped); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(fs::exists(trapped)) << "the step's command did not start";
   const auto sent = Clock::now();
   run->signal(SIGINT);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -320,13 +327,16 @@ TEST_F(HostileNetworkTest, ACtrlCStopsStagingFromAStalledMirror) {
   auto stage = start_gantry({"deb-stage", "--sources", "sources.list", "--packages", "app",
                              "--into", (work_.path() / "into").string(), "--cache-dir",
                              (work_.path() / "cache").string()});
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Signalled once the mirror holds a request, so that it stops a stalled transfer.
+  for (int i = 0; i < 600 && mirror.requests().empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_FALSE(mirror.requests().empty()) << "deb-stage never reached the mirror";
   const auto sent = Clock::now();
   stage->signal(SIGINT);
   const auto result = stage->wait(std::chrono::seconds(30));
   EXPECT_LT(Clock::now() - sent, std::chrono::seconds(3));
   EXPECT_EQ(result.exit_code, 130) << result.err;
-  EXPECT_GT(mirror.requests().size(), 0U);
   EXPECT_FALSE(fs::exists(work_.path() / "into"));
 }
 

@@ -118,6 +118,23 @@ BackgroundCommand::~BackgroundCommand() {
 
 void BackgroundCommand::signal(int signal) const { ::kill(pid_, signal); }
 
+bool BackgroundCommand::wait_for_stderr(std::string_view text, std::chrono::seconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (read_file(err_file_).find(text) != std::string::npos) {
+      return true;
+    }
+    // Still running? (waitid with WNOWAIT leaves it to wait() to reap.)
+    siginfo_t info{};
+    if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        info.si_pid == pid_) {
+      return read_file(err_file_).find(text) != std::string::npos;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 CommandResult BackgroundCommand::wait(std::chrono::seconds timeout) {
   finished_ = true;
   return collect(pid_, timeout, out_file_, err_file_);

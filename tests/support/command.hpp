@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gantry::testing {
@@ -37,6 +38,10 @@ class BackgroundCommand {
   BackgroundCommand& operator=(const BackgroundCommand&) = delete;
 
   void signal(int signal) const;
+  /// Waits until the program has written `text` to its stderr, e.g. the line saying a step
+  /// started, so that a test signals it mid-step however slowly it starts (a sanitizer
+  /// build, a loaded machine). False when `timeout` passes or the program ends first.
+  [[nodiscard]] bool wait_for_stderr(std::string_view text, std::chrono::seconds timeout) const;
   /// Waits for the program to end (failing the test past `timeout`) and collects output.
   CommandResult wait(std::chrono::seconds timeout = std::chrono::seconds(60));
   [[nodiscard]] int pid() const { return pid_; }
