@@ -10,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include "sanitizer_report.hpp"
+
 extern char** environ;  // NOLINT: POSIX declares it this way
 
 namespace gantry::testing {
@@ -92,6 +94,14 @@ CommandResult collect(int pid, std::chrono::seconds timeout, const std::filesyst
   result.err = read_file(err);
   std::filesystem::remove(out);
   std::filesystem::remove(err);
+  // A sanitizer report, or a crash, fails the test even when the test expected the program
+  // to fail. Under the asan preset a report aborts the program; GCC's UBSan writes it to
+  // stderr (it ignores log_path), ASan and LeakSanitizer to their log file.
+  if (const auto report = sanitizer_report(pid); !report.empty()) {
+    ADD_FAILURE() << "the program (pid " << pid << ") left a sanitizer report:\n" << report;
+  } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT) {
+    ADD_FAILURE() << "the program (pid " << pid << ") aborted; its stderr:\n" << result.err;
+  }
   return result;
 }
 
