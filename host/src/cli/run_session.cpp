@@ -11,6 +11,7 @@
 #include "report/fan_out_reporter.hpp"
 #include "report/json_lines_reporter.hpp"
 #include "report/plain_reporter.hpp"
+#include "report/run_history.hpp"
 #include "report/tty_reporter.hpp"
 #include "scheduler/interrupt_guard.hpp"
 #include "scheduler/scheduler.hpp"
@@ -87,7 +88,11 @@ ExitCode run_session(const Plan& plan, const RunSettings& settings) {
 ExitCode report_session(const std::filesystem::path& working_directory, const RunSettings& settings,
                         const RunExecutor& execute) {
   const std::string run_id = new_run_id();
-  const auto log_file = working_directory / ".gantry" / "runs" / run_id / "events.jsonl";
+  const RunHistory history(working_directory);
+  const std::size_t kept_runs = RunHistory::kept_from_environment();
+  const RunLog log = history.create_log(run_id);
+  const auto& log_file = log.file();
+  history.prune(kept_runs);
   FanOutReporter reporter;
   reporter.add(console_reporter(settings.output, run_id));
   reporter.add(JsonLinesReporter::to_file(run_id, log_file));

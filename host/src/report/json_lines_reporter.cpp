@@ -25,8 +25,8 @@ std::unique_ptr<JsonLinesReporter> JsonLinesReporter::to_file(const std::string&
                                                               const std::filesystem::path& file) {
   std::shared_ptr<spdlog::sinks::basic_file_sink_mt> sink;
   try {
-    std::filesystem::create_directories(file.parent_path());
-    sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string(), true);
+    // Appends to the file as it is: the caller chose where it lives and its mode.
+    sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string(), false);
   } catch (const std::exception& error) {
     throw Error("cannot write the run's event log " + file.string() + ": " + error.what(),
                 "Make the project directory writable, or run gantry from another directory.");
@@ -40,8 +40,8 @@ void JsonLinesReporter::write(const nlohmann::ordered_json& json) {
   logger_->info(json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
-void JsonLinesReporter::run_started(const std::string& /*run_id*/, std::size_t step_count) {
-  write(json_.run_started(step_count));
+void JsonLinesReporter::run_started(const std::string& run_id, std::size_t step_count) {
+  write(json_.run_started(step_count, run_id));
 }
 
 void JsonLinesReporter::step_started(const std::string& id, const std::string& uses) {

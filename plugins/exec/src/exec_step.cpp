@@ -61,6 +61,20 @@ v1::Artifact file_artifact(const std::filesystem::path& file, const std::string&
   return artifact;
 }
 
+/// The value of the environment variable `name`, masked from now on; `param` names the
+/// list that named it, for the error when it is not set.
+std::string secret_from(const std::map<std::string, std::string>& env, const std::string& name,
+                        const std::string& param, sdk::Context& context) {
+  const auto found = env.find(name);
+  if (found == env.end()) {
+    throw Error("`" + param + "` names " + name + ", which is not in the command's environment",
+                "Set " + name + " in gantry's environment or in `env:`, or remove it from `" +
+                    param + ":`.");
+  }
+  context.mask(found->second);
+  return found->second;
+}
+
 }  // namespace
 
 v1::StepDescription ExecStep::describe() const {
@@ -77,6 +91,18 @@ v1::StepDescription ExecStep::describe() const {
               .type = v1::PARAM_TYPE_MAP,
               .default_value = sdk::map_value({}),
               .help = "Environment variables added to the inherited environment."})
+      .param({.name = "secret-env",
+              .type = v1::PARAM_TYPE_LIST,
+              .default_value = sdk::list_value({}),
+              .help = "Names of environment variables (from `env:` or inherited) whose values "
+                      "are secret: masked as **** wherever the step's output, errors and "
+                      "outputs would show them."})
+      .param({.name = "secret-args",
+              .type = v1::PARAM_TYPE_LIST,
+              .default_value = sdk::list_value({}),
+              .help = "Names of environment variables (from `env:` or inherited) whose values "
+                      "are passed as arguments after `args`, masked as `secret-env` values are "
+                      "(other local users can read a program's arguments: prefer secret-env)."})
       .param({.name = "workdir",
               .type = v1::PARAM_TYPE_PATH,
               .help = "Directory to run in (default: the pipeline's directory)."})
@@ -105,6 +131,9 @@ void ExecStep::run(sdk::Context& context) {
   for (const auto& [name, value] : context.map("env")) {
     env[name] = value;
   }
+  for (const auto& name : context.list("secret-env")) {
+    (void)secret_from(env, name, "secret-env", context);
+  }
   env["GANTRY_OUTPUT"] = output_file.string();
   env["GANTRY_RUN_ID"] = context.run_id();
   env["GANTRY_STEP_ID"] = context.step_id();
@@ -114,6 +143,9 @@ void ExecStep::run(sdk::Context& context) {
   spec.argv.push_back(command);
   for (auto& arg : context.list("args")) {
     spec.argv.push_back(std::move(arg));
+  }
+  for (const auto& name : context.list("secret-args")) {
+    spec.argv.push_back(secret_from(env, name, "secret-args", context));
   }
   spec.environment = sdk::environment_strings(env);
   spec.workdir = workdir;

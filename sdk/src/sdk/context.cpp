@@ -9,6 +9,9 @@
 namespace gantry::sdk {
 namespace {
 
+/// Lines of a multi-line secret shorter than this (a blank, a `}`) are left visible.
+constexpr std::size_t kShortestSecretLine = 6;
+
 const v1::ParamSpec* find_param(const v1::StepDescription& description, std::string_view name) {
   for (const auto& spec : description.params()) {
     if (spec.name() == name) {
@@ -27,11 +30,48 @@ Context::Context(v1::RunRequest request, v1::StepDescription description, EventS
                      : std::filesystem::path(request_.working_directory());
   for (const auto& spec : description_.params()) {
     const auto found = request_.params().find(spec.name());
-    if (spec.secret() && found != request_.params().end() &&
-        !found->second.string_value().empty()) {
-      secrets_.push_back(found->second.string_value());
+    if (!spec.secret() || found == request_.params().end()) {
+      continue;
+    }
+    const v1::Value& value = found->second;
+    add_secret(value.string_value());
+    for (const auto& item : value.list_value().items()) {
+      add_secret(item);
+    }
+    for (const auto& [key, item] : value.map_value().entries()) {
+      add_secret(item);
     }
   }
+}
+
+void Context::mask(std::string value) {
+  const std::lock_guard lock(secrets_mutex_);
+  add_secret(std::move(value));
+}
+
+void Context::add_secret(std::string value) {
+  if (value.empty() || std::find(secrets_.begin(), secrets_.end(), value) != secrets_.end()) {
+    return;
+  }
+  // A multi-line secret (a PEM key, a kubeconfig) reaches logs a line at a time: each of
+  // its lines is a secret too, but for lines too short to be one on their own.
+  if (value.find('\n') != std::string::npos) {
+    std::size_t start = 0;
+    while (start < value.size()) {
+      auto end = value.find('\n', start);
+      end = end == std::string::npos ? value.size() : end;
+      std::string line = value.substr(start, end - start);
+      if (!line.empty() && line.back() == '\r') {
+        line.pop_back();
+      }
+      if (line.size() >= kShortestSecretLine &&
+          std::find(secrets_.begin(), secrets_.end(), line) == secrets_.end()) {
+        secrets_.push_back(std::move(line));
+      }
+      start = end + 1;
+    }
+  }
+  secrets_.push_back(std::move(value));
   // Longest first, so that a secret containing another is masked whole.
   std::sort(secrets_.begin(), secrets_.end(),
             [](const auto& a, const auto& b) { return a.size() > b.size(); });
@@ -173,6 +213,7 @@ std::string Context::report_text() const {
 }
 
 std::string Context::redact(std::string text) const {
+  const std::lock_guard lock(secrets_mutex_);
   for (const auto& secret : secrets_) {
     for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 4)) {
       text.replace(at, secret.size(), "****");

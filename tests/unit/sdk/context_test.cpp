@@ -48,6 +48,28 @@ TEST(ContextTest, MasksSecretValuesInLogsDiagnosticsAndOutputs) {
   EXPECT_EQ(context.secret("token").reveal(), "s3cr3t-value");
 }
 
+TEST(ContextTest, MasksSecretListsMapsAndValuesLearntAtRunTime) {
+  auto described = description();
+  *described.add_params() = [] {
+    v1::ParamSpec spec;
+    spec.set_name("keys");
+    spec.set_type(v1::PARAM_TYPE_MAP);
+    spec.set_secret(true);
+    return spec;
+  }();
+  auto given = request();
+  (*given.mutable_params())["keys"] = map_value({{"primary", "k3y-one"}, {"backup", "k3y-two"}});
+  FakeContext sink;
+  Context context(given, described, sink);
+  context.mask("-----BEGIN KEY-----\nMIIEvQIBADANBg\r\nkqhkiG9w0B\n}\n-----END KEY-----\n");
+  context.info("keys k3y-one and k3y-two");
+  context.info("MIIEvQIBADANBg");  // a multi-line secret is printed a line at a time
+  context.info("kqhkiG9w0B }");
+  EXPECT_EQ(sink.log_messages().at(0), "keys **** and ****");
+  EXPECT_EQ(sink.log_messages().at(1), "****");
+  EXPECT_EQ(sink.log_messages().at(2), "**** }") << "a line too short to be a secret stays";
+}
+
 TEST(ContextTest, RefusesAnOutputTheDescriptionDoesNotPromise) {
   FakeContext sink;
   Context context(request(), description(), sink);

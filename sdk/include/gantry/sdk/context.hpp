@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -66,6 +67,11 @@ class Context {
   /// Throws gantry::Cancelled when cancelled() is true.
   void throw_if_cancelled() const;
 
+  /// Says the step found its work already done, checked against the real thing (an image
+  /// already in its registry), and did none: the host shows it as cached.
+  void mark_up_to_date() { up_to_date_ = true; }
+  [[nodiscard]] bool up_to_date() const { return up_to_date_; }
+
   /// The outputs set so far.
   [[nodiscard]] std::map<std::string, std::string> outputs() const;
   /// Declares a file or directory the step reads besides its path parameters, so that
@@ -75,22 +81,29 @@ class Context {
   [[nodiscard]] std::vector<std::string> inputs() const;
   /// The report written so far.
   [[nodiscard]] std::string report_text() const;
-  /// `text` with every secret parameter value replaced by "****".
+  /// `text` with every secret replaced by "****": the values of secret parameters (a
+  /// secret list's items, a secret map's values) and those given to mask().
   [[nodiscard]] std::string redact(std::string text) const;
+  /// Makes `value` a secret from now on: a value the step learns at run time (a token it
+  /// reads, an environment variable the user marked secret) is masked as a parameter is.
+  void mask(std::string value);
 
  private:
   [[nodiscard]] const v1::Value& value_of(std::string_view name, v1::ParamType type) const;
   void emit(v1::RunEvent event);
+  void add_secret(std::string value);  ///< the caller holds secrets_mutex_ (or constructs)
 
   v1::RunRequest request_;
   v1::StepDescription description_;
   EventSink& sink_;
   std::filesystem::path working_dir_;
+  mutable std::mutex secrets_mutex_;
   std::vector<std::string> secrets_;
   mutable std::mutex outputs_mutex_;
   std::map<std::string, std::string> outputs_;
   std::string report_;
   std::vector<std::string> inputs_;
+  std::atomic<bool> up_to_date_{false};
 };
 
 }  // namespace gantry::sdk

@@ -107,8 +107,10 @@ TEST_P(GantryStepConformance, DescriptionIsWellFormed) {
           << param.name() << "'s default is a " << gantry::sdk::type_name(param.type());
     }
     if (param.secret()) {
-      EXPECT_EQ(param.type(), gantry::v1::PARAM_TYPE_STRING)
-          << "secret " << param.name() << " is a string";
+      EXPECT_TRUE(param.type() == gantry::v1::PARAM_TYPE_STRING ||
+                  param.type() == gantry::v1::PARAM_TYPE_LIST ||
+                  param.type() == gantry::v1::PARAM_TYPE_MAP)
+          << "secret " << param.name() << " is a string, or a list or map of them";
     }
   }
   std::set<std::string> outputs;
