@@ -223,6 +223,53 @@ TEST_F(RunnerTest, CancellingTheClientCancelsTheRemoteRun) {
   EXPECT_EQ(client({"run", "--remote", address}).exit_code, 0);
 }
 
+TEST_F(RunnerTest, GantryCancelStopsARunFromAnotherTerminal) {
+  const auto address =
+      start_runner({"--listen", "127.0.0.1:0", "--token-file", token_file_.string()});
+  write_file(project_.path() / "gantry.yaml",
+             "steps:\n  slow:\n    uses: sleeper\n    with:\n      ms: 60000\n");
+  BackgroundCommand run(
+      client_spec({"--output", "json", "run", "--remote", address}, {{"GANTRY_TOKEN", kToken}}));
+  std::string run_id;
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto text = read_file(run.out_file());
+        const auto at = text.find("\"remote_run\":\"");
+        if (at == std::string::npos || text.find("step-started") == std::string::npos) {
+          return false;
+        }
+        run_id = text.substr(at + 14, text.find('"', at + 14) - at - 14);
+        return true;
+      },
+      20s))
+      << read_file(run.out_file());
+
+  const auto unknown =
+      client({"cancel", "no-such-run", "--remote", address}, {{"GANTRY_TOKEN", kToken}});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("has no run no-such-run"), std::string::npos) << unknown.err;
+  const auto refused = client({"cancel", run_id, "--remote", address});
+  EXPECT_EQ(refused.exit_code, 1) << "no token";
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto cancelled =
+      client({"cancel", run_id, "--remote", address}, {{"GANTRY_TOKEN", kToken}});
+  EXPECT_EQ(cancelled.exit_code, 0) << cancelled.err;
+  EXPECT_NE(cancelled.out.find("cancelled run " + run_id), std::string::npos) << cancelled.out;
+  const auto result = run.wait(30s);
+  EXPECT_EQ(result.exit_code, 130) << result.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+
+  const auto again = client({"cancel", run_id, "--remote", address}, {{"GANTRY_TOKEN", kToken}});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("had already ended"), std::string::npos) << again.out;
+  runner_->signal(SIGTERM);
+  const auto log = runner_->wait();
+  runner_.reset();
+  EXPECT_NE(log.err.find("run " + run_id + ": cancel requested"), std::string::npos) << log.err;
+  EXPECT_NE(log.err.find("run " + run_id + ": cancelled"), std::string::npos) << log.err;
+}
+
 TEST_F(RunnerTest, TwoClientsRunAtOnceAndAThirdWaitsItsTurn) {
   const auto address =
       start_runner({"--listen", "unix:" + (server_.path() / "r.sock").string(), "--max-runs", "2"});

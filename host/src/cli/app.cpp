@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/cache_command.hpp"
+#include "cli/cancel_command.hpp"
 #include "cli/copy_command.hpp"
 #include "cli/describe_printer.hpp"
 #include "cli/exit_code.hpp"
@@ -27,8 +28,9 @@
 namespace gantry::host {
 namespace {
 
-constexpr const char* kBuiltinCommands[] = {"run",     "plugins", "describe", "copy",        "help",
-                                            "version", "cache",   "serve",    "plugin-serve"};
+constexpr const char* kBuiltinCommands[] = {"run",    "plugins",     "describe", "copy",
+                                            "help",   "version",     "cache",    "serve",
+                                            "cancel", "plugin-serve"};
 
 std::optional<std::string> env(const char* name) {
   const char* value = std::getenv(name);
@@ -163,6 +165,7 @@ int main_with_errors(int argc, char** argv) {
   const RunCommand run(app);
   const CacheCommand cache_command(app);
   const ServeCommand serve(app);
+  const CancelCommand cancel(app);
 
   auto* plugins = app.add_subcommand("plugins", "List the steps the plugin path provides");
   RemoteOptions listed_runner;
@@ -255,6 +258,9 @@ int main_with_errors(int argc, char** argv) {
   }
   if (serve.subcommand()->parsed()) {
     return serve.run(registry);
+  }
+  if (cancel.subcommand()->parsed()) {
+    return cancel.run();
   }
   for (const auto& command : step_commands) {
     if (command->subcommand()->parsed()) {

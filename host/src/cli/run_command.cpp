@@ -162,6 +162,12 @@ int RunCommand::run_remotely(const Source& pipeline, const OutputOptions& output
   remote_run.jobs = jobs_;
   remote_run.keep_going = keep_going_;
   remote_run.isolate = isolation_ == "process";
+  if (output.mode != "json" && output.verbosity != Verbosity::kQuiet) {
+    remote_run.accepted = [address = remote_.address](const std::string& run_id) {
+      std::cerr << "Running on " << address << " as run " << run_id << " (`gantry cancel "
+                << run_id << " --remote " << address << "` cancels it)\n";
+    };
+  }
   const auto& transport = transport_module();
   RunSettings settings{output, jobs_, false};
   settings.keep_going = keep_going_;

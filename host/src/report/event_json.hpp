@@ -14,7 +14,9 @@ class EventJson {
  public:
   explicit EventJson(std::string run_id) : run_id_(std::move(run_id)) {}
 
-  [[nodiscard]] nlohmann::ordered_json run_started(std::size_t step_count) const;
+  /// `carried_by`: the id of the run that carries it out, when another (a runner's).
+  [[nodiscard]] nlohmann::ordered_json run_started(std::size_t step_count,
+                                                   const std::string& carried_by = "") const;
   [[nodiscard]] nlohmann::ordered_json step_started(const std::string& id,
                                                     const std::string& uses) const;
   [[nodiscard]] nlohmann::ordered_json step_event(const std::string& id,

@@ -37,6 +37,11 @@ class GrpcTransport final : public TransportModule {
     return host::runner_steps(remote);
   }
 
+  [[nodiscard]] bool cancel_remote_run(const RemoteOptions& remote,
+                                       const std::string& run_id) const override {
+    return host::cancel_remote_run(remote, run_id);
+  }
+
   [[nodiscard]] RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
                                       const std::function<bool()>& interrupted) const override {
     return host::run_remote(run, reporter, interrupted);

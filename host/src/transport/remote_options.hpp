@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace gantry::host {
@@ -48,6 +49,8 @@ struct RemoteRun {
   std::size_t jobs = 0;
   bool keep_going = false;
   bool isolate = false;
+  /// Called with the runner's id for the run once it accepted it (`gantry cancel` takes it).
+  std::function<void(const std::string& run_id)> accepted{};
 };
 
 /// Whether `address` (`unix:…` or `HOST:PORT`) stays on this machine.

@@ -137,6 +137,9 @@ RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
   while (stream->Read(&event)) {
     if (event.has_accepted()) {
       summary.run_id = event.accepted().run_id();
+      if (run.accepted) {
+        run.accepted(summary.run_id);
+      }
       reporter.run_started(summary.run_id, event.accepted().step_count());
     } else if (event.has_rejected()) {
       rejected = event.rejected();
@@ -191,6 +194,26 @@ RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
   }
   reporter.run_finished(summary);
   return summary;
+}
+
+bool cancel_remote_run(const RemoteOptions& remote, const std::string& run_id) {
+  const auto stub = v1::Runner::NewStub(runner_channel(remote));
+  grpc::ClientContext context;
+  attach_token(context, remote.token);
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::CancelRequest request;
+  request.set_run_id(run_id);
+  v1::CancelResponse response;
+  const auto status = stub->Cancel(&context, request, &response);
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    throw Error("the runner at " + remote.address + " has no run " + run_id,
+                "Give the id `gantry run --remote` printed (\"Running on ... as run ID\"; in "
+                "JSON output, `remote_run`), or the one the runner logged.");
+  }
+  if (!status.ok()) {
+    throw_runner_error(remote, status);
+  }
+  return response.cancelled();
 }
 
 }  // namespace gantry::host

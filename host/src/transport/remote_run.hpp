@@ -20,4 +20,9 @@ namespace gantry::host {
                                     const std::function<bool()>& interrupted,
                                     std::shared_ptr<grpc::Channel> channel = nullptr);
 
+/// `gantry cancel RUN_ID --remote ADDRESS`: asks the runner to cancel one of its runs, as
+/// Ctrl-C in the client that submitted it would. False when the run had already ended.
+/// Throws gantry::Error when the runner cannot be used or has no such run.
+[[nodiscard]] bool cancel_remote_run(const RemoteOptions& remote, const std::string& run_id);
+
 }  // namespace gantry::host

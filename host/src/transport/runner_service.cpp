@@ -1,6 +1,7 @@
 #include "transport/runner_service.hpp"
 
 #include <fstream>
+#include <iostream>
 
 #include "cli/run_session.hpp"
 #include "pipeline/invalid_pipeline.hpp"
@@ -98,6 +99,13 @@ class StreamReporter final : public Reporter {
   bool broken_ = false;
 };
 
+/// A line of the runner's log, written whole so that concurrent runs do not interleave.
+void runner_log(const std::string& line) {
+  const std::string whole = line + "\n";
+  std::cerr.write(whole.data(), static_cast<std::streamsize>(whole.size()));
+  std::cerr.flush();
+}
+
 grpc::Status invalid(const std::string& message) {
   return {grpc::StatusCode::INVALID_ARGUMENT, message};
 }
@@ -186,7 +194,14 @@ grpc::Status RunnerService::Submit(
   options.keep_going = submission.keep_going();
   options.run_id = run_id;
   options.interrupted = [context, &run] { return context->IsCancelled() || run->cancel.load(); };
-  (void)run_plan(plan, reporter, options);
+  // The runner's log: what an operator needs to follow runs and cancel one.
+  runner_log("run " + run_id + ": accepted from " + context->peer() + ", " +
+             std::to_string(plan.steps.size()) + " step(s)");
+  const RunSummary summary = run_plan(plan, reporter, options);
+  runner_log("run " + run_id + ": " +
+             (summary.interrupted   ? "cancelled"
+              : summary.succeeded() ? "succeeded"
+                                    : "failed"));
   return grpc::Status::OK;
 }
 
@@ -238,6 +253,7 @@ grpc::Status RunnerService::Cancel(grpc::ServerContext* context, const v1::Cance
   const std::lock_guard lock(mutex_);
   response->set_cancelled(!run->finished);
   run->cancel = true;
+  runner_log("run " + request->run_id() + ": cancel requested by " + context->peer());
   return grpc::Status::OK;
 }
 

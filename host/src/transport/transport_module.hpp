@@ -45,6 +45,10 @@ class TransportModule {
   /// `gantry run --remote` (remote_run.hpp).
   [[nodiscard]] virtual RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
                                               const std::function<bool()>& interrupted) const = 0;
+
+  /// `gantry cancel RUN_ID --remote ADDRESS` (remote_run.hpp): false when the run had ended.
+  [[nodiscard]] virtual bool cancel_remote_run(const RemoteOptions& remote,
+                                               const std::string& run_id) const = 0;
 };
 
 /// The name of the C function the module exports, returning its TransportModule.
