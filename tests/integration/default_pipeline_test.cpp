@@ -105,6 +105,9 @@ TEST_F(DefaultPipelineTest, WithoutJujuItPacksPushesByDigestAndPrintsTheRefresh)
         << step << " was not cached:\n"
         << second.err;
   }
+  EXPECT_NE(second.err.find("[push] succeeded in"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("already holds " + digest + ": nothing to push"), std::string::npos)
+      << second.err;
 
   // A cached artifact that is gone is put back, checked by its digest.
   const std::string rock = read_file(project_ / "flask-app_0.1_amd64.rock");
@@ -144,6 +147,24 @@ TEST_F(DefaultPipelineTest, WithJujuOnPathTheRefreshRunsForReal) {
             (std::vector<std::string>{
                 "refresh", "myapp", "--path", (project_ / "flask-app_amd64.charm").string(),
                 "--resource", "flask-app-image=" + registry.host() + "/flask-app@" + digest}));
+
+  // Run again with nothing changed: every step is cached or finds its work done, and
+  // juju is asked, not refreshed.
+  const auto again = run({"--registry", registry.host(), "--application", "myapp"},
+                         {{"FAKE_JUJU_DIR", state.string()}});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  for (const auto* step : {"rock", "charm", "push", "refresh"}) {
+    const auto line = again.err.find(std::string("[") + step + "] succeeded in");
+    ASSERT_NE(line, std::string::npos) << step << "\n" << again.err;
+    const auto text = again.err.substr(line, again.err.find('\n', line) - line);
+    EXPECT_TRUE(text.ends_with("(cached)") || text.ends_with("(up to date)")) << text;
+  }
+  std::size_t refreshes = 0;
+  std::istringstream recorded(read_file(state / "calls.jsonl"));
+  for (std::string line; std::getline(recorded, line);) {
+    refreshes += line.starts_with("[\"refresh\"") ? 1 : 0;
+  }
+  EXPECT_EQ(refreshes, 1U);
 }
 
 TEST_F(DefaultPipelineTest, ThePrintedPipelineIsAFileAUserCanSaveAndRun) {

@@ -126,6 +126,36 @@ TEST_F(JujuRefreshTest, ALocalCharmIsRefreshedWithItsPathAndImage) {
   EXPECT_NE(result.out.find("revision=4\n"), std::string::npos) << result.out;
 }
 
+TEST_F(JujuRefreshTest, TheSameCharmAndImageAgainIsUpToDateAndNotRefreshed) {
+  // Before and after the first refresh; every later `juju status` and `juju resources`
+  // answers the last: nobody else refreshed since.
+  answer("status", {"status-local-r3.json", "status-local-r4-active.json"});
+  answer("resources", {"resources-r2.json", "resources-r3.json"});
+  write_charm("myapp.charm");
+  const Args args{"--application", "myapp",      "--path",
+                  "myapp.charm",   "--resource", "flask-app-image=" + kPinned};
+  const auto first = gantry(args);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_EQ(refreshes().size(), 1U);
+
+  const auto again = gantry(args);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(refreshes().size(), 1U) << "nothing changed: juju refresh must not run";
+  EXPECT_NE(again.err.find("myapp already runs this charm (revision 4) and these images"),
+            std::string::npos)
+      << again.err;
+  EXPECT_NE(again.err.find("(up to date)"), std::string::npos) << again.err;
+  EXPECT_NE(again.out.find("revision=4\n"), std::string::npos) << again.out;
+
+  // Another charm file, or the same one after someone refreshed to another revision, runs.
+  write_charm("myapp.charm", "  flask-app-image:\n    type: oci-image\n  extra:\n    type: file\n");
+  EXPECT_EQ(gantry(args).exit_code, 0);
+  EXPECT_EQ(refreshes().size(), 2U);
+  answer("status", {"status-local-r3.json"});
+  EXPECT_EQ(gantry(args).exit_code, 0);
+  EXPECT_EQ(refreshes().size(), 3U) << "juju reports another charm revision than gantry deployed";
+}
+
 TEST_F(JujuRefreshTest, ALocalCharmWithoutItsPathIsRefusedBeforeJujuRuns) {
   answer("status", {"status-local-r3.json"});
   const auto result =

@@ -86,19 +86,30 @@ TEST_F(OciPushTest, APushedRockReadsBackWithSkopeoAndUmoci) {
   EXPECT_EQ(std::filesystem::file_size(rootfs / "app" / "layer-2.bin"), 5U);
 }
 
-TEST_F(OciPushTest, ASecondPushSendsNoBlob) {
+TEST_F(OciPushTest, ASecondPushOfTheSameImageIsUpToDateAndANewTagSendsNoBlob) {
   RegistryFixture registry;
-  write_test_archive(work_.path() / "app.rock", "0.2", {1000, 2000});
-  const std::vector<std::string> push{"oci-push",
-                                      "--source",
-                                      "oci-archive:app.rock",
-                                      "--destination",
-                                      "docker://" + registry.host() + "/app:0.2",
-                                      "--tls-verify=false"};
-  ASSERT_EQ(gantry(push).exit_code, 0);
-  const auto again = gantry(push);
+  const auto image = write_test_archive(work_.path() / "app.rock", "0.2", {1000, 2000});
+  const auto push = [&](const std::string& tag) {
+    return gantry({"oci-push", "--source", "oci-archive:app.rock", "--destination",
+                   "docker://" + registry.host() + "/app:" + tag, "--tls-verify=false"});
+  };
+  ASSERT_EQ(push("0.2").exit_code, 0);
+  const auto again = push("0.2");
   EXPECT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_NE(again.err.find("(0 blobs sent, 3 already there)"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("docker://" + registry.host() + "/app:0.2 already holds " +
+                           image.manifest_digest.str() + ": nothing to push"),
+            std::string::npos)
+      << again.err;
+  EXPECT_NE(again.err.find("(up to date)"), std::string::npos) << again.err;
+  EXPECT_NE(again.out.find("pinned=" + registry.host() + "/app@" + image.manifest_digest.str()),
+            std::string::npos)
+      << again.out;
+
+  const auto retagged = push("0.3");
+  EXPECT_EQ(retagged.exit_code, 0) << retagged.err;
+  EXPECT_NE(retagged.err.find("(0 blobs sent, 3 already there)"), std::string::npos)
+      << retagged.err;
+  EXPECT_EQ(retagged.err.find("(up to date)"), std::string::npos) << retagged.err;
 }
 
 TEST_F(OciPushTest, ACorruptArchiveIsRefusedAndTheTagNeverAppears) {

@@ -32,9 +32,13 @@ nlohmann::ordered_json EventJson::base(const char* event, std::int64_t unix_micr
   return {{"time", format_time(unix_micros)}, {"run", run_id_}, {"event", event}};
 }
 
-nlohmann::ordered_json EventJson::run_started(std::size_t step_count) const {
+nlohmann::ordered_json EventJson::run_started(std::size_t step_count,
+                                              const std::string& carried_by) const {
   auto json = base("run-started", sdk::now_unix_micros());
   json["steps"] = step_count;
+  if (!carried_by.empty() && carried_by != run_id_) {
+    json["remote_run"] = carried_by;  // the runner's id for it: `gantry cancel` takes it
+  }
   return json;
 }
 
@@ -114,6 +118,7 @@ nlohmann::ordered_json EventJson::step_finished(const StepReport& report) const 
   json["state"] = state_name(report.state);
   json["elapsed_ms"] = report.elapsed.count();
   json["cached"] = report.cached;
+  json["up_to_date"] = report.result.up_to_date();
   if (report.state == StepState::kSkipped) {
     json["reason"] = report.skip_reason;
   } else {

@@ -113,7 +113,10 @@ std::optional<std::string> event_text(const v1::RunEvent& event, Verbosity verbo
 std::string finish_text(const StepReport& report) {
   switch (report.state) {
     case StepState::kSucceeded:
-      return "succeeded in " + duration_text(report.elapsed) + (report.cached ? " (cached)" : "");
+      return "succeeded in " + duration_text(report.elapsed) +
+             (report.cached                ? " (cached)"
+              : report.result.up_to_date() ? " (up to date)"
+                                           : "");
     case StepState::kSkipped:
       return "skipped: " + report.skip_reason;
     case StepState::kCancelled:

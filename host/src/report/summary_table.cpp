@@ -13,7 +13,7 @@ using Row = std::array<std::string, 5>;
 std::string status_of(const StepReport& report) {
   switch (report.state) {
     case StepState::kSucceeded:
-      return report.cached ? "cached" : "ok";
+      return report.cached ? "cached" : report.result.up_to_date() ? "up to date" : "ok";
     case StepState::kSkipped:
       return "skipped";
     case StepState::kCancelled:

@@ -8,7 +8,8 @@
 namespace gantry::juju {
 
 /// What gantry deployed as one image resource: the reference it passed, the digest that
-/// reference named then, and the resource revision juju gave it.
+/// reference named then, and the resource revision juju gave it. The charm file is kept
+/// the same way under the name `(charm)`: its path, sha256 and the charm revision.
 struct DeployedImage {
   std::string reference;
   std::string digest;

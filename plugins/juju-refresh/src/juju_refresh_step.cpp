@@ -1,7 +1,10 @@
 #include "juju_refresh_step.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <thread>
@@ -9,6 +12,7 @@
 #include "charm_archive.hpp"
 #include "deployment_record.hpp"
 #include "duration.hpp"
+#include "gantry/net/digest.hpp"
 #include "gantry/oci/credentials.hpp"
 #include "gantry/oci/registry_client.hpp"
 #include "gantry/sdk/description.hpp"
@@ -154,6 +158,16 @@ class Refresh {
       check_charm_file(before);
     }
     check_resources();
+    if (!context_.boolean("dry-run") && already_deployed(before)) {
+      context_.info(app + " already runs this charm (revision " + std::to_string(before.charm_rev) +
+                    ") and these images, as gantry deployed them: nothing to refresh");
+      context_.mark_up_to_date();
+      if (context_.boolean("wait")) {
+        wait_until_settled(before.charm_rev);
+      }
+      set_outputs(before.charm_rev);
+      return;
+    }
 
     const auto args = refresh_arguments(request_);
     const auto command = shell_words(juju_.command(args));
@@ -170,6 +184,7 @@ class Refresh {
     });
     remember_images();
     const auto after = application_status();
+    remember_charm(after);
     if (context_.boolean("wait")) {
       wait_until_settled(after.charm_rev);
     }
@@ -193,7 +208,15 @@ class Refresh {
   /// `juju refresh` runs.
   void check_charm_file(const ApplicationStatus& before) {
     const std::filesystem::path path(*request_.path);
-    charm_ = read_charm_archive(path.is_relative() ? context_.working_directory() / path : path);
+    const auto file = path.is_relative() ? context_.working_directory() / path : path;
+    charm_ = read_charm_archive(file);
+    std::ifstream in(file, std::ios::binary);
+    net::Sha256 hash;
+    std::array<char, 1 << 16> buffer{};
+    while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+      hash.update({buffer.data(), static_cast<std::size_t>(in.gcount())});
+    }
+    charm_digest_ = hash.finish().str();
     if (before.base.empty() || charm_->bases.empty() || request_.base) {
       return;
     }
@@ -283,6 +306,60 @@ class Refresh {
     }
   }
 
+  /// True when the application already runs what this refresh would give it: the charm
+  /// file (by sha256) and every image (by digest) as gantry recorded deploying them, at
+  /// the charm and resource revisions juju still reports (so nobody refreshed since).
+  /// A refresh to a store revision, channel, other charm or base always runs.
+  [[nodiscard]] bool already_deployed(const ApplicationStatus& before) const {
+    if (request_.revision || request_.channel || request_.switch_to || request_.base ||
+        (!request_.path && request_.resources.empty())) {
+      return false;
+    }
+    // Without --model, juju's current model is whichever `juju switch` chose last: the
+    // records count only for the model juju's status names.
+    if (model_.empty() && (before.model.empty() || !request_.path)) {
+      return false;
+    }
+    if (request_.path) {
+      const auto recorded = record_.find(charm_key(before));
+      if (!recorded || recorded->digest != charm_digest_ ||
+          recorded->juju_revision != std::to_string(before.charm_rev)) {
+        return false;
+      }
+    }
+    for (const auto& [name, value] : request_.resources) {
+      const auto wanted = images_.find(name);
+      const auto recorded = record_.find(DeploymentRecord::key(model_, request_.application, name));
+      if (wanted == images_.end() || !recorded || recorded->digest != wanted->second.digest) {
+        return false;  // not an image, not known, or another one
+      }
+      const std::string& resource_name = name;  // a lambda may not capture a binding (clang 14)
+      const auto deployed =
+          std::find_if(deployed_.begin(), deployed_.end(),
+                       [&](const auto& resource) { return resource.name == resource_name; });
+      if (deployed == deployed_.end() || deployed->revision != recorded->juju_revision) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /// The record of the charm file: under a name no resource can have, for the model
+  /// given or, without one, the model juju's status names.
+  [[nodiscard]] std::string charm_key(const ApplicationStatus& status) const {
+    return DeploymentRecord::key(model_.empty() ? status.model : model_, request_.application,
+                                 "(charm)");
+  }
+
+  /// Records the charm file deployed, with the revision juju gave it.
+  void remember_charm(const ApplicationStatus& after) {
+    if (!request_.path || (model_.empty() && after.model.empty())) {
+      return;
+    }
+    record_.set(charm_key(after), {*request_.path, charm_digest_, std::to_string(after.charm_rev)});
+    record_.save();
+  }
+
   /// Records the images deployed, with the revisions juju gave them.
   void remember_images() {
     if (images_.empty()) {
@@ -365,6 +442,7 @@ class Refresh {
   DeploymentRecord record_;
   std::vector<DeployedResource> deployed_;
   std::optional<CharmArchive> charm_;
+  std::string charm_digest_;
   std::map<std::string, DeployedImage> images_;
 };
 

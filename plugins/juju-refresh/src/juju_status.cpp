@@ -40,6 +40,10 @@ std::optional<ApplicationStatus> find_application(std::string_view status_json,
   status.charm_name = app.value("charm-name", "");
   status.charm_origin = app.value("charm-origin", "");
   status.charm_rev = app.value("charm-rev", -1L);
+  if (json.contains("model") && json["model"].is_object() &&
+      json["model"].value("name", "") != "") {
+    status.model = json["model"].value("controller", "") + ":" + json["model"].value("name", "");
+  }
   if (app.contains("base") && app["base"].is_object()) {
     const std::string base_name = app["base"].value("name", "");
     std::string channel = app["base"].value("channel", "");

@@ -25,6 +25,8 @@ struct ApplicationStatus {
   long charm_rev = -1;
   std::string base;  ///< "ubuntu@22.04"; "" when status does not say
   std::vector<UnitStatus> units;
+  /// The model the document describes, "CONTROLLER:MODEL"; "" when status does not say.
+  std::string model;
 };
 
 /// The application `name` in a status document; nullopt when the model has no such

@@ -141,9 +141,15 @@ void OciPushStep::run(sdk::Context& context) {
   for (const auto& layer : source->manifest().layers) {
     size += static_cast<std::uint64_t>(layer.size);
   }
-  context.info("Wrote manifest " + result.manifest_digest.str() + " (" +
-               std::to_string(result.blobs_sent) + " blobs sent, " +
-               std::to_string(result.blobs_skipped) + " already there)");
+  if (result.unchanged) {
+    context.info(destination->description() + " already holds " + result.manifest_digest.str() +
+                 ": nothing to push");
+    context.mark_up_to_date();
+  } else {
+    context.info("Wrote manifest " + result.manifest_digest.str() + " (" +
+                 std::to_string(result.blobs_sent) + " blobs sent, " +
+                 std::to_string(result.blobs_skipped) + " already there)");
+  }
   v1::Artifact artifact;
   artifact.set_kind("oci-image");
   artifact.set_reference(result.pinned);

@@ -34,6 +34,14 @@ CopyResult copy_image(const ImageSource& source, ImageDestination& destination,
   destination.prepare();
   const auto blobs = blobs_of(source.manifest());
   CopyResult result;
+  if (destination.holds(source.manifest_descriptor())) {
+    result.manifest_digest = source.manifest_descriptor().digest;
+    result.reference = destination.reference();
+    result.pinned = destination.pinned(result.manifest_digest);
+    result.blobs_skipped = blobs.size();
+    result.unchanged = true;
+    return result;
+  }
   std::mutex mutex;
   std::exception_ptr failure;
   std::atomic<std::size_t> next{0};

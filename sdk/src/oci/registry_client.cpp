@@ -248,10 +248,11 @@ Digest RegistryClient::put_manifest(const std::string& repository, const std::st
 }
 
 RegistryClient::FetchedManifest RegistryClient::get_manifest(const std::string& repository,
-                                                             const std::string& reference) {
+                                                             const std::string& reference,
+                                                             bool for_push) {
   const auto response = send({.url = url("/v2/" + repository + "/manifests/" + reference),
                               .headers = {"Accept: " + std::string(media_type::kAcceptManifests)}},
-                             repository, false);
+                             repository, for_push);
   if (response.status != 200) {
     fail(response, "fetching manifest " + reference, repository);
   }
@@ -268,11 +269,11 @@ RegistryClient::FetchedManifest RegistryClient::get_manifest(const std::string& 
 }
 
 std::optional<Digest> RegistryClient::manifest_digest(const std::string& repository,
-                                                      const std::string& reference) {
+                                                      const std::string& reference, bool for_push) {
   const auto response = send({.method = "HEAD",
                               .url = url("/v2/" + repository + "/manifests/" + reference),
                               .headers = {"Accept: " + std::string(media_type::kAcceptManifests)}},
-                             repository, false);
+                             repository, for_push);
   if (response.status == 404) {
     return std::nullopt;
   }
@@ -283,7 +284,7 @@ std::optional<Digest> RegistryClient::manifest_digest(const std::string& reposit
   if (!reported.empty()) {
     return Digest::parse(reported);
   }
-  return get_manifest(repository, reference).digest;
+  return get_manifest(repository, reference, for_push).digest;
 }
 
 void RegistryClient::get_blob(const std::string& repository, const Digest& digest,

@@ -6,6 +6,8 @@ namespace gantry::oci {
 
 ImageDestination::~ImageDestination() = default;
 
+bool ImageDestination::holds(const Descriptor& /*manifest*/) { return false; }
+
 RegistryDestination::RegistryDestination(ImageReference reference, RegistryClient::Options options,
                                          std::optional<std::string> mount_from)
     : reference_(std::move(reference)),
@@ -30,6 +32,21 @@ bool RegistryDestination::has_blob(const Descriptor& blob) {
 
 void RegistryDestination::put_blob(const Descriptor& blob, const BlobOpener& open) {
   client_->upload_blob(reference_.repository, blob, open);
+}
+
+bool RegistryDestination::holds(const Descriptor& manifest) {
+  try {
+    // HEAD first: a tag that names another image (the usual case) costs one small request.
+    const auto named = client_->manifest_digest(reference_.repository, reference_.tag, true);
+    if (!named || *named != manifest.digest) {
+      return false;
+    }
+    // The answer decides that nothing is pushed: the digest of the bytes, not a header.
+    return client_->get_manifest(reference_.repository, reference_.tag, true).digest ==
+           manifest.digest;
+  } catch (const OciError&) {
+    return false;  // not allowed to look (push-only credentials), no answer, a bad one: push
+  }
 }
 
 Digest RegistryDestination::put_manifest(const std::string& bytes, const Descriptor& manifest) {

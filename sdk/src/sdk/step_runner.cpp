@@ -185,6 +185,7 @@ v1::Result run_step(Step& step, v1::RunRequest request, EventSink& sink) noexcep
           (*result.mutable_outputs())[name] = value;
         }
         result.set_report(context.report_text());
+        result.set_up_to_date(context.up_to_date());
         for (const auto& input : context.inputs()) {
           result.add_inputs(input);
         }

@@ -34,13 +34,17 @@ struct CopyResult {
   std::size_t blobs_sent = 0;
   std::size_t blobs_skipped = 0;
   std::uint64_t bytes_sent = 0;
+  /// The destination already held this exact image under its reference: nothing was sent.
+  bool unchanged = false;
 };
 
 /// Copies an image as `skopeo copy` does, without unpacking it: blobs in parallel, each
 /// verified against its descriptor while it is read, the manifest's exact bytes last (so
 /// the digest is kept), then commit(). A blob that does not match its descriptor stops
 /// the copy before the manifest is written, so the destination never names a partial
-/// or corrupt image. Throws OciError / RegistryError / gantry::Cancelled.
+/// or corrupt image. A destination that already holds the same manifest under its
+/// reference is left as it is (`unchanged`). Throws OciError / RegistryError /
+/// gantry::Cancelled.
 CopyResult copy_image(const ImageSource& source, ImageDestination& destination,
                       const CopyOptions& options);
 

@@ -33,6 +33,10 @@ class ImageDestination {
   [[nodiscard]] virtual std::string reference() const = 0;
   /// The copied image pinned by digest ("localhost:5000/app@sha256:…").
   [[nodiscard]] virtual std::string pinned(const Digest& manifest) const = 0;
+  /// True when the destination already holds exactly the manifest `manifest` under its
+  /// reference, checked against its bytes, so that a copy would change nothing. Called
+  /// after prepare(). By default false: the copy goes ahead (and skips the blobs it has).
+  [[nodiscard]] virtual bool holds(const Descriptor& manifest);
 };
 
 }  // namespace gantry::oci

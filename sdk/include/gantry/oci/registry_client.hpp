@@ -78,12 +78,14 @@ class RegistryClient {
   /// after checking it equals the digest of `bytes`.
   Digest put_manifest(const std::string& repository, const std::string& reference,
                       const std::string& bytes, const std::string& media_type);
-  /// GETs a manifest or index by tag or digest (checking the digest when pinned).
+  /// GETs a manifest or index by tag or digest (checking the digest when pinned). With
+  /// `for_push`, asks for push access as well, so that a push's one token serves it.
   [[nodiscard]] FetchedManifest get_manifest(const std::string& repository,
-                                             const std::string& reference);
+                                             const std::string& reference, bool for_push = false);
   /// HEADs a manifest: its digest, or nullopt when the registry has no such tag.
   [[nodiscard]] std::optional<Digest> manifest_digest(const std::string& repository,
-                                                      const std::string& reference);
+                                                      const std::string& reference,
+                                                      bool for_push = false);
   /// Where a pulled blob's bytes go. `restart` is called before a retry, which sends the
   /// blob again from its start: what an earlier attempt wrote must be dropped.
   struct BlobSink {

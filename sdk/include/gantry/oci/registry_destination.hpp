@@ -22,6 +22,7 @@ class RegistryDestination final : public ImageDestination {
   void put_blob(const Descriptor& blob, const BlobOpener& open) override;
   Digest put_manifest(const std::string& bytes, const Descriptor& manifest) override;
   void commit() override {}
+  [[nodiscard]] bool holds(const Descriptor& manifest) override;
   [[nodiscard]] std::string reference() const override { return reference_.str(); }
   [[nodiscard]] std::string pinned(const Digest& manifest) const override {
     return reference_.pinned(manifest);
