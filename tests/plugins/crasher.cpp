@@ -29,9 +29,13 @@ class CrasherStep final : public gantry::sdk::Step {
     context.output("pid", std::to_string(::getpid()));
     std::fprintf(stderr, "crasher: about to %s\n", how.c_str());
     std::fflush(stderr);
+    // Each dies as a plugin built without sanitizers would: a sanitizer's handler (the
+    // asan preset) would turn the signal into a report and an exit status.
     if (how == "segfault") {
+      std::signal(SIGSEGV, SIG_DFL);
       std::raise(SIGSEGV);
     } else if (how == "abort") {
+      std::signal(SIGABRT, SIG_DFL);
       std::abort();
     } else if (how == "exit") {
       std::exit(3);
