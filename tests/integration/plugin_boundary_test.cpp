@@ -14,8 +14,9 @@ namespace gantry::testing {
 namespace {
 
 const std::filesystem::path kStage = GANTRY_STAGE_DIR;
-const std::filesystem::path kClangPlugin =
-    std::filesystem::path(GANTRY_HELLO_STEP_CLANG_DIR) / "hello-step.so";
+/// Empty under the asan preset, which builds no clang plugin (CMakeLists.txt says why).
+const std::filesystem::path kClangBuild = GANTRY_HELLO_STEP_CLANG_DIR;
+const std::filesystem::path kClangPlugin = kClangBuild / "hello-step.so";
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -105,6 +106,9 @@ TEST(PluginBoundaryTest, EveryBundledPluginImportsNoGantryOrProtobufSymbol) {
 }
 
 TEST(PluginBoundaryTest, AnOutOfTreePluginBuiltWithClangHasTheSameBoundary) {
+  if (kClangBuild.empty()) {
+    GTEST_SKIP() << "a sanitized build: a clang-built plugin cannot use GCC's sanitizer runtimes";
+  }
   EXPECT_NE(compilers_of(kClangPlugin).find("clang version"), std::string::npos);
   EXPECT_EQ(exported_symbols(kClangPlugin), std::vector<std::string>{"gantry_plugin_entry_v1"});
   EXPECT_EQ(host_cxx_imports(kClangPlugin), std::vector<std::string>{});
@@ -112,6 +116,9 @@ TEST(PluginBoundaryTest, AnOutOfTreePluginBuiltWithClangHasTheSameBoundary) {
 }
 
 TEST(PluginBoundaryTest, AnOutOfTreePluginBuiltWithClangRunsInTheGccBuiltHost) {
+  if (kClangBuild.empty()) {
+    GTEST_SKIP() << "a sanitized build: a clang-built plugin cannot use GCC's sanitizer runtimes";
+  }
   const auto gantry = kStage / "bin" / "gantry";
   EXPECT_NE(compilers_of(gantry).find("GCC: "), std::string::npos);
   EXPECT_EQ(compilers_of(gantry).find("clang version"), std::string::npos);

@@ -1,5 +1,7 @@
 #include "plugins/in_process_endpoint.hpp"
 
+#include <dlfcn.h>
+
 #include <cstdint>
 #include <cstring>
 #include <mutex>
@@ -152,6 +154,10 @@ InProcessEndpoint::Library InProcessEndpoint::open(const std::filesystem::path& 
     throw PluginError(file, std::string("cannot be loaded: ") + error.what(),
                       "Check that the libraries it needs are installed (ldd shows them).");
   }
+  // A plugin stays mapped until gantry exits, whatever becomes of its endpoint: its own
+  // Protobuf runtime allocates at load and frees nothing at unload (LeakSanitizer's
+  // report), and a thread or an atexit handler it left would run unmapped code.
+  (void)::dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
   auto& entry = opened.library.get_alias<gantry_plugin_entry_fn>(GANTRY_PLUGIN_ENTRY_ALIAS_NAME);
   opened.table = entry();
   const gantry_plugin_v1* table = opened.table;
