@@ -211,9 +211,14 @@ TEST_F(SchedulerTest, SkippingTheRestAfterAFailureIsLinearInTheirNumber) {
   const auto elapsed = std::chrono::steady_clock::now() - started;
   ASSERT_EQ(summary.steps.size(), static_cast<std::size_t>(kSteps));
   EXPECT_EQ(summary.steps.back().state, StepState::kSkipped);
-  // Quadratic skipping took 19 s here; linear takes tens of milliseconds, even under ASan.
-  // Planning is timed too: ordering the steps was quadratic as well.
+  // Quadratic skipping took 19 s here in an optimised build; linear takes tens of
+  // milliseconds there, and about 5 s in the asan preset's -O0 build, where quadratic
+  // would take many minutes. Planning is timed too: ordering the steps was quadratic.
+#if defined(__SANITIZE_ADDRESS__)
+  EXPECT_LT(elapsed, std::chrono::seconds(30));
+#else
   EXPECT_LT(elapsed, std::chrono::seconds(5));
+#endif
 }
 
 }  // namespace
