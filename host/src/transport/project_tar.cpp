@@ -116,9 +116,10 @@ std::uint64_t write_project_tar(const std::filesystem::path& project,
         size += bytes.size();
       },
       0);
-  for (const auto& [name, content] : extra) {
+  for (const auto& entry : extra) {
+    const std::string& content = entry.second;  // a lambda may not capture a binding (clang 14)
     writer.add_file(
-        name, content.size(), [&content](const auto& put) { put(content); }, 0644);
+        entry.first, content.size(), [&content](const auto& put) { put(content); }, 0644);
   }
   for (const auto& relative : project_entries(project)) {
     if (extra.contains(relative.generic_string())) {
