@@ -12,6 +12,7 @@
 #include "cli/exit_code.hpp"
 #include "cli/run_command.hpp"
 #include "cli/run_session.hpp"
+#include "cli/runner_client_options.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/step_command.hpp"
 #include "cli/token_source.hpp"
@@ -172,9 +173,7 @@ int main_with_errors(int argc, char** argv) {
   std::string runner_token_file;
   plugins->add_option("--remote", listed_runner.address,
                       "List the steps of the runner at ADDRESS instead (`gantry serve`)");
-  plugins->add_option("--tls-ca", listed_runner.tls_ca, "With --remote: use TLS, trusting this CA");
-  plugins->add_option("--token-file", runner_token_file,
-                      "With --remote: a file holding the runner's token (or GANTRY_TOKEN)");
+  add_runner_client_options(*plugins, listed_runner, runner_token_file, "With --remote: ");
   auto* describe = app.add_subcommand("describe", "Show a step's parameters and outputs");
   std::string described;
   bool describe_json = false;

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/exit_code.hpp"
+#include "cli/runner_client_options.hpp"
 #include "cli/token_source.hpp"
 #include "transport/transport_module.hpp"
 
@@ -14,12 +15,7 @@ CancelCommand::CancelCommand(CLI::App& app) {
       ->required();
   subcommand_->add_option("--remote", remote_.address, "The runner: unix:/path or HOST:PORT")
       ->required();
-  subcommand_->add_option("--tls-ca", remote_.tls_ca, "Use TLS, trusting this CA");
-  subcommand_->add_option("--tls-cert", remote_.tls_certificate,
-                          "The client certificate (mTLS, PEM)");
-  subcommand_->add_option("--tls-key", remote_.tls_key, "The key of --tls-cert");
-  subcommand_->add_option("--token-file", token_file_,
-                          "A file holding the runner's token (or GANTRY_TOKEN)");
+  add_runner_client_options(*subcommand_, remote_, token_file_);
 }
 
 int CancelCommand::run() const {

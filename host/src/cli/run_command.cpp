@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/run_session.hpp"
+#include "cli/runner_client_options.hpp"
 #include "cli/token_source.hpp"
 #include "cli/usage_error.hpp"
 #include "gantry/sdk/value.hpp"
@@ -77,13 +78,7 @@ RunCommand::RunCommand(CLI::App& app) {
   subcommand_->add_option("--remote", remote_.address,
                           "Run the pipeline on the runner at ADDRESS (`gantry serve`): "
                           "unix:/path or HOST:PORT");
-  subcommand_->add_option("--tls-ca", remote_.tls_ca,
-                          "With --remote: use TLS, trusting the runner's certificate to this CA");
-  subcommand_->add_option("--tls-cert", remote_.tls_certificate,
-                          "With --remote: the client certificate (mTLS, PEM)");
-  subcommand_->add_option("--tls-key", remote_.tls_key, "With --remote: the key of --tls-cert");
-  subcommand_->add_option("--token-file", token_file_,
-                          "With --remote: a file holding the runner's token (or GANTRY_TOKEN)");
+  add_runner_client_options(*subcommand_, remote_, token_file_, "With --remote: ");
   subcommand_->add_flag("--no-cache", no_cache_,
                         "Run every step, even one whose inputs are those of a cached run");
   subcommand_->add_flag("--dry-run", dry_run_,
@@ -164,8 +159,8 @@ int RunCommand::run_remotely(const Source& pipeline, const OutputOptions& output
   remote_run.isolate = isolation_ == "process";
   if (output.mode != "json" && output.verbosity != Verbosity::kQuiet) {
     remote_run.accepted = [address = remote_.address](const std::string& run_id) {
-      std::cerr << "Running on " << address << " as run " << run_id << " (`gantry cancel "
-                << run_id << " --remote " << address << "` cancels it)\n";
+      std::cerr << "Running on " << address << " as run " << run_id << " (`gantry cancel " << run_id
+                << " --remote " << address << "` cancels it)\n";
     };
   }
   const auto& transport = transport_module();
