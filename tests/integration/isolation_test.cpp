@@ -29,8 +29,9 @@ std::vector<pid_t> plugin_servers(const std::string& library) {
     if (name.find_first_not_of("0123456789") != std::string::npos) {
       continue;
     }
-    std::ifstream in(entry.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // read_file, not an istreambuf_iterator: a process that ends while it is read makes
+    // the read fail (ESRCH), which the iterator throws and read_file does not.
+    std::string cmdline = read_file(entry.path() / "cmdline");
     std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
     if (cmdline.find("plugin-serve") != std::string::npos &&
         cmdline.find(library) != std::string::npos) {
@@ -43,8 +44,7 @@ std::vector<pid_t> plugin_servers(const std::string& library) {
 /// Whether `pid` is a running process (a zombie is not: it has ended, and waits for its new
 /// parent to reap it).
 bool running(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
   const auto state = stat.rfind(") ");
   return state != std::string::npos && state + 2 < stat.size() && stat[state + 2] != 'Z';
 }
