@@ -16,6 +16,7 @@
 #include "cli/serve_command.hpp"
 #include "cli/step_command.hpp"
 #include "cli/token_source.hpp"
+#include "cli/top_level.hpp"
 #include "cli/usage_error.hpp"
 #include "pipeline/invalid_pipeline.hpp"
 #include "pipeline/pipeline_parser.hpp"
@@ -96,28 +97,6 @@ Plan single_step_plan(StepEndpoint& endpoint,
   return plan;
 }
 
-/// What a command line asks for before its command: `--version` and the top-level
-/// `--help` need no plugin loaded, so they load none.
-enum class TopLevel { kVersion, kHelp, kCommand };
-
-TopLevel top_level(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--version") {
-      return TopLevel::kVersion;
-    }
-    if (arg == "-h" || arg == "--help") {
-      return TopLevel::kHelp;
-    }
-    if (arg == "--verbosity" || arg == "--output") {
-      ++i;  // their value
-    } else if (arg.empty() || arg[0] != '-') {
-      return TopLevel::kCommand;
-    }
-  }
-  return TopLevel::kCommand;
-}
-
 /// `gantry plugin-serve LIBRARY`, which gantry runs itself for `isolation: process`: it
 /// loads that one library, none from the plugin path.
 int plugin_serve(int argc, char** argv) {
@@ -134,7 +113,7 @@ int main_with_errors(int argc, char** argv) {
     return plugin_serve(argc, argv);
   }
   const TopLevel asked = top_level(argc, argv);
-  if (asked == TopLevel::kVersion) {
+  if (asked.kind == TopLevel::kVersion) {
     std::cout << GANTRY_VERSION << "\n";
     return code(ExitCode::kOk);
   }
@@ -159,9 +138,9 @@ int main_with_errors(int argc, char** argv) {
   const auto cache_dir = DescriptionCache::default_dir();
   const std::optional<DescriptionCache> cache =
       cache_dir ? std::optional<DescriptionCache>(*cache_dir) : std::nullopt;
-  registry.load_plugins(
-      search, cache ? &*cache : nullptr,
-      asked == TopLevel::kHelp ? StepRegistry::Uncached::kLeaveOut : StepRegistry::Uncached::kLoad);
+  registry.load_plugins(search, cache ? &*cache : nullptr,
+                        asked.kind == TopLevel::kHelp ? StepRegistry::Uncached::kLeaveOut
+                                                      : StepRegistry::Uncached::kLoad);
 
   const RunCommand run(app);
   const CacheCommand cache_command(app);
@@ -192,7 +171,11 @@ int main_with_errors(int argc, char** argv) {
         std::end(kBuiltinCommands)) {
       continue;  // usable in pipelines; a built-in command owns the name here
     }
-    step_commands.push_back(std::make_unique<StepCommand>(app, *registry.find(name)));
+    if (name == asked.command) {
+      step_commands.push_back(std::make_unique<StepCommand>(app, *registry.find(name)));
+    } else {
+      add_step_subcommand(app, step->description());  // listed in --help; not run here
+    }
   }
 
   try {

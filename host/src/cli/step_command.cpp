@@ -21,10 +21,15 @@ std::string option_help(const v1::ParamSpec& spec) {
 
 }  // namespace
 
+CLI::App* add_step_subcommand(CLI::App& app, const v1::StepDescription& description) {
+  auto* subcommand = app.add_subcommand(description.name(), description.summary());
+  subcommand->group("Steps");
+  return subcommand;
+}
+
 StepCommand::StepCommand(CLI::App& app, StepEndpoint& endpoint) : endpoint_(endpoint) {
   const auto& description = endpoint.description();
-  subcommand_ = app.add_subcommand(description.name(), description.summary());
-  subcommand_->group("Steps");
+  subcommand_ = add_step_subcommand(app, description);
   for (const auto& spec : description.params()) {
     const std::string flag = "--" + spec.name();
     if (spec.name() == kActionParam && spec.type() == v1::PARAM_TYPE_STRING) {

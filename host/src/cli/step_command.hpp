@@ -14,6 +14,10 @@ namespace gantry::host {
 /// as an option: `gantry rock-pack clean`.
 inline constexpr const char* kActionParam = "action";
 
+/// Adds `gantry STEP` to `app` with the step's summary and no options: enough for
+/// `gantry --help` to list a step that the command line does not run.
+CLI::App* add_step_subcommand(CLI::App& app, const v1::StepDescription& description);
+
 /// `gantry STEP --param value ...`: a subcommand generated from a step's description.
 /// Each parameter becomes `--NAME`; lists and maps take comma-separated items or repeat
 /// the option (`--env A=1 --env B=2`); booleans are flags (`--trust`, `--trust=false`);
