@@ -1,6 +1,11 @@
 #include "gantry/net/digest.hpp"
 
-#include <openssl/evp.h>
+// SHA256_Init and its kin are deprecated in OpenSSL 3 in favour of EVP, which fetches the
+// digest from a provider: that machinery would pull all of libcrypto into the static link
+// (sdk/CMakeLists.txt) and read openssl.cnf on first use. The one-shot functions are the
+// same assembly (SHA-NI where the CPU has it) with none of that.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include <algorithm>
 
@@ -39,40 +44,32 @@ Digest Digest::parse(std::string_view text) {
 }
 
 struct Sha256::State {
-  EVP_MD_CTX* context = nullptr;
+  SHA256_CTX context{};
 };
 
 Sha256::Sha256() : state_(std::make_unique<State>()) {
-  state_->context = EVP_MD_CTX_new();
-  if (state_->context == nullptr ||
-      EVP_DigestInit_ex(state_->context, EVP_sha256(), nullptr) != 1) {
+  if (SHA256_Init(&state_->context) != 1) {
     throw std::runtime_error("OpenSSL could not start a SHA-256 hash");
   }
 }
 
-Sha256::~Sha256() {
-  if (state_ && state_->context != nullptr) {
-    EVP_MD_CTX_free(state_->context);
-  }
-}
-
+Sha256::~Sha256() = default;
 Sha256::Sha256(Sha256&& other) noexcept = default;
 Sha256& Sha256::operator=(Sha256&& other) noexcept = default;
 
 void Sha256::update(std::string_view bytes) {
-  EVP_DigestUpdate(state_->context, bytes.data(), bytes.size());
+  SHA256_Update(&state_->context, bytes.data(), bytes.size());
 }
 
 Digest Sha256::finish() {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> raw{};
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(state_->context, raw.data(), &length);
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> raw{};
+  SHA256_Final(raw.data(), &state_->context);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[raw[i] >> 4]);
-    hex.push_back(kHex[raw[i] & 0xF]);
+  hex.reserve(raw.size() * 2);
+  for (const unsigned char byte : raw) {
+    hex.push_back(kHex[byte >> 4]);
+    hex.push_back(kHex[byte & 0xF]);
   }
   return {"sha256", hex};
 }
