@@ -1,9 +1,8 @@
 #include "cli/describe_printer.hpp"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <algorithm>
 #include <iomanip>
+#include <nlohmann/json.hpp>
 
 #include "gantry/sdk/promised_outputs.hpp"
 #include "gantry/sdk/value.hpp"
@@ -40,6 +39,88 @@ void print_rows(const std::vector<PluginRow>& rows, std::ostream& out) {
         << std::setw(static_cast<int>(name_width + version_width + 4 + kTransportWidth)) << ""
         << "from " << row.origin << "\n";
   }
+}
+
+std::vector<std::string> strings(const google::protobuf::RepeatedPtrField<std::string>& items) {
+  return {items.begin(), items.end()};
+}
+
+/// A Value in Protobuf's JSON mapping: its one set field, int64 as a string.
+nlohmann::ordered_json value_json(const v1::Value& value) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  switch (value.kind_case()) {
+    case v1::Value::kStringValue:
+      json["string_value"] = value.string_value();
+      break;
+    case v1::Value::kIntValue:
+      json["int_value"] = std::to_string(value.int_value());
+      break;
+    case v1::Value::kBoolValue:
+      json["bool_value"] = value.bool_value();
+      break;
+    case v1::Value::kListValue:
+      json["list_value"]["items"] = strings(value.list_value().items());
+      break;
+    case v1::Value::kMapValue: {
+      auto& entries = json["map_value"]["entries"] = nlohmann::ordered_json::object();
+      for (const auto& [key, item] : value.map_value().entries()) {
+        entries[key] = item;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return json;
+}
+
+nlohmann::ordered_json param_json(const v1::ParamSpec& spec) {
+  nlohmann::ordered_json json = {{"name", spec.name()}};
+  if (spec.type() != v1::PARAM_TYPE_UNSPECIFIED) {
+    json["type"] = v1::ParamType_Name(spec.type());
+  }
+  if (spec.required()) {
+    json["required"] = true;
+  }
+  if (spec.has_default_value()) {
+    json["default_value"] = value_json(spec.default_value());
+  }
+  if (!spec.help().empty()) {
+    json["help"] = spec.help();
+  }
+  if (spec.secret()) {
+    json["secret"] = true;
+  }
+  if (spec.has_minimum()) {
+    json["minimum"] = std::to_string(spec.minimum());
+  }
+  if (spec.has_maximum()) {
+    json["maximum"] = std::to_string(spec.maximum());
+  }
+  if (!spec.choices().empty()) {
+    json["choices"] = strings(spec.choices());
+  }
+  return json;
+}
+
+/// The description in Protobuf's JSON mapping with the .proto's field names (what
+/// MessageToJsonString printed, written out: the generated code is the lite runtime's,
+/// which has no reflection).
+nlohmann::ordered_json description_json(const v1::StepDescription& description) {
+  nlohmann::ordered_json json = {{"name", description.name()},
+                                 {"version", description.version()},
+                                 {"protocol_version", description.protocol_version()},
+                                 {"summary", description.summary()}};
+  auto& params = json["params"] = nlohmann::ordered_json::array();
+  for (const auto& spec : description.params()) {
+    params.push_back(param_json(spec));
+  }
+  auto& outputs = json["outputs"] = nlohmann::ordered_json::array();
+  for (const auto& output : description.outputs()) {
+    outputs.push_back({{"name", output.name()}, {"help", output.help()}});
+  }
+  json["capabilities"] = strings(description.capabilities());
+  return json;
 }
 
 }  // namespace
@@ -96,12 +177,7 @@ void print_description(const StepEndpoint& endpoint, std::ostream& out) {
 }
 
 void print_description_json(const StepEndpoint& endpoint, std::ostream& out) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(endpoint.description(), &json, options);
-  out << json;
+  out << description_json(endpoint.description()).dump(2) << "\n";
 }
 
 }  // namespace gantry::host
