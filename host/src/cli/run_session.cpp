@@ -62,7 +62,7 @@ std::string new_run_id() {
   ::gmtime_r(&now, &utc);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
-  std::random_device random;
+  thread_local std::random_device random;  // opened once per thread, not per id
   char suffix[16];
   std::snprintf(suffix, sizeof suffix, "-%06x", random() & 0xFFFFFFu);
   return std::string(stamp) + suffix;

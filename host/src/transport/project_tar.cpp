@@ -10,10 +10,10 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <vector>
 
+#include "gantry/archive/libarchive_error.hpp"
 #include "gantry/archive/tar_writer.hpp"
 #include "gantry/sdk/error.hpp"
 #include "gantry/sdk/project_files.hpp"
@@ -96,26 +96,16 @@ void write_file(struct archive* reader, const std::filesystem::path& path, mode_
   }
   ::close(fd);
   if (got < 0) {
-    throw Error("the project upload is damaged at '" + name + "': " + archive_error_string(reader));
+    throw Error("the project upload is damaged at '" + name +
+                "': " + archive::libarchive_error(reader));
   }
 }
 
 }  // namespace
 
-std::uint64_t write_project_tar(const std::filesystem::path& project,
-                                const std::filesystem::path& tar_file,
+std::uint64_t write_project_tar(const std::filesystem::path& project, Spool& tar,
                                 const std::map<std::string, std::string>& extra) {
-  std::ofstream out(tar_file, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    throw Error("cannot write " + tar_file.string());
-  }
-  std::uint64_t size = 0;
-  archive::TarWriter writer(
-      [&](std::string_view bytes) {
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        size += bytes.size();
-      },
-      0);
+  archive::TarWriter writer([&tar](std::string_view bytes) { tar.write(bytes); }, 0);
   for (const auto& entry : extra) {
     const std::string& content = entry.second;  // a lambda may not capture a binding (clang 14)
     writer.add_file(
@@ -143,20 +133,22 @@ std::uint64_t write_project_tar(const std::filesystem::path& project,
     }
   }
   writer.finish();
-  out.close();
-  if (!out) {
-    throw Error("cannot write " + tar_file.string());
-  }
-  return size;
+  return tar.size();
 }
 
-void extract_project_tar(const std::filesystem::path& tar_file, const std::filesystem::path& target,
+void extract_project_tar(const Spool& tar, const std::filesystem::path& target,
                          std::uint64_t max_bytes) {
   Reader reader(archive_read_new(), &archive_read_free);
   archive_read_support_format_tar(reader.get());
-  if (archive_read_open_filename(reader.get(), tar_file.c_str(), 1 << 16) != ARCHIVE_OK) {
+  const std::string* memory = tar.memory();
+  const int opened = memory != nullptr
+                         ? archive_read_open_memory(reader.get(), memory->data(), memory->size())
+                         : (::lseek(tar.file(), 0, SEEK_SET) == 0
+                                ? archive_read_open_fd(reader.get(), tar.file(), 1 << 16)
+                                : ARCHIVE_FATAL);
+  if (opened != ARCHIVE_OK) {
     throw Error(std::string("the project upload is not a tar: ") +
-                archive_error_string(reader.get()));
+                archive::libarchive_error(reader.get()));
   }
   std::filesystem::create_directories(target);
   std::uint64_t total = 0;
@@ -209,7 +201,7 @@ void extract_project_tar(const std::filesystem::path& tar_file, const std::files
   }
   if (status != ARCHIVE_EOF) {
     throw Error(std::string("the project upload is damaged: ") +
-                archive_error_string(reader.get()));
+                archive::libarchive_error(reader.get()));
   }
 }
 

@@ -1,10 +1,7 @@
 #include "transport/remote_run.hpp"
 
-#include <fstream>
-
 #include "gantry/archive/atomic_file.hpp"
 #include "gantry/net/digest.hpp"
-#include "gantry/sdk/temporary_directory.hpp"
 #include "gantry/v1/runner.grpc.pb.h"
 #include "pipeline/invalid_pipeline.hpp"
 #include "transport/bearer_token.hpp"
@@ -94,13 +91,12 @@ RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
                       std::shared_ptr<grpc::Channel> channel) {
   const auto pipeline = std::filesystem::absolute(run.pipeline_file);
   const auto project = pipeline.parent_path();
-  const sdk::TemporaryDirectory scratch("gantry-remote-");
-  const auto tar_file = scratch.path() / "project.tar";
   std::map<std::string, std::string> extra;
   if (!run.pipeline_text.empty()) {
     extra[pipeline.filename().string()] = run.pipeline_text;
   }
-  const auto tar_size = write_project_tar(project, tar_file, extra);
+  Spool tar;
+  const auto tar_size = write_project_tar(project, tar, extra);
 
   if (!channel) {
     channel = runner_channel(run.remote);
@@ -118,15 +114,13 @@ RunSummary run_remote(const RemoteRun& run, Reporter& reporter,
   submission.set_keep_going(run.keep_going);
   submission.set_isolate(run.isolate);
   submission.set_project_size(tar_size);
-  bool sending = stream->Write(request);
-  std::ifstream tar(tar_file, std::ios::binary);
-  std::string buffer(kChunkBytes, '\0');
-  while (sending && tar) {
-    tar.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  // The submission goes out with the project's first chunk, not in a packet of its own.
+  bool sending = stream->Write(request, grpc::WriteOptions().set_buffer_hint());
+  tar.read(kChunkBytes, [&](std::string_view bytes) {
     v1::SubmitRequest part;
-    part.set_project_tar(buffer.data(), static_cast<std::size_t>(tar.gcount()));
-    sending = stream->Write(part);
-  }
+    part.set_project_tar(bytes.data(), bytes.size());
+    return sending = sending && stream->Write(part);
+  });
   stream->WritesDone();
 
   RunSummary summary;

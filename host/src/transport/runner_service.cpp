@@ -82,14 +82,17 @@ class StreamReporter final : public Reporter {
     event.mutable_run_finished()->set_interrupted(summary.interrupted);
     event.mutable_run_finished()->set_elapsed_ms(
         static_cast<std::uint64_t>(summary.elapsed.count()));
-    write(event);
+    // The last event goes out with the call's status rather than in a round of its own.
+    // (A buffer hint on the others would not do: a hinted Write of the synchronous API
+    // does not return until a later write flushes it.)
+    write(event, grpc::WriteOptions().set_last_message());
   }
 
  private:
-  void write(const v1::RunnerEvent& event) {
+  void write(const v1::RunnerEvent& event, grpc::WriteOptions options = {}) {
     const std::lock_guard lock(mutex_);
     if (!broken_) {
-      broken_ = !stream_.Write(event);
+      broken_ = !stream_.Write(event, options);
     }
   }
 
@@ -149,13 +152,13 @@ grpc::Status RunnerService::Submit(
       pipeline_file.lexically_normal().string().starts_with("..")) {
     return invalid("the pipeline file must be a path inside the project");
   }
-  const std::string run_id = new_run_id();
-  const auto run = begin_run(run_id);
+  const auto run = begin_run();
   if (!run) {
     return {grpc::StatusCode::RESOURCE_EXHAUSTED,
             "this runner already runs " + std::to_string(options_.max_runs) +
                 " pipelines; try again when one has finished"};
   }
+  const std::string& run_id = run->id;
   struct EndRun {
     RunnerService& service;
     const std::string& id;
@@ -208,36 +211,32 @@ grpc::Status RunnerService::Submit(
 grpc::Status RunnerService::receive_project(
     grpc::ServerReaderWriter<v1::RunnerEvent, v1::SubmitRequest>& stream,
     const v1::Submission& submission, const Run& run) const {
-  const auto tar_file = run.directory / "project.tar";
-  std::uint64_t received = 0;
-  {
-    std::ofstream out(tar_file, std::ios::binary);
-    v1::SubmitRequest part;
-    while (stream.Read(&part)) {
-      if (!part.has_project_tar()) {
-        return invalid("after the Submission, a submission holds project tar chunks only");
-      }
-      received += part.project_tar().size();
-      if (received > submission.project_size()) {
-        return invalid("the project upload is larger than the " +
-                       std::to_string(submission.project_size()) + " bytes it announced");
-      }
-      out.write(part.project_tar().data(), static_cast<std::streamsize>(part.project_tar().size()));
+  Spool tar;
+  v1::SubmitRequest part;
+  while (stream.Read(&part)) {
+    if (!part.has_project_tar()) {
+      return invalid("after the Submission, a submission holds project tar chunks only");
     }
-    if (!out) {
-      return {grpc::StatusCode::INTERNAL, "the runner cannot store the project"};
+    if (tar.size() + part.project_tar().size() > submission.project_size()) {
+      return invalid("the project upload is larger than the " +
+                     std::to_string(submission.project_size()) + " bytes it announced");
+    }
+    try {
+      tar.write(part.project_tar());
+    } catch (const Error& error) {
+      return {grpc::StatusCode::INTERNAL,
+              "the runner cannot store the project: " + std::string(error.what())};
     }
   }
-  if (received != submission.project_size()) {
-    return invalid("the project upload ended after " + std::to_string(received) + " of the " +
+  if (tar.size() != submission.project_size()) {
+    return invalid("the project upload ended after " + std::to_string(tar.size()) + " of the " +
                    std::to_string(submission.project_size()) + " bytes it announced");
   }
   try {
-    extract_project_tar(tar_file, run.directory / "project", options_.max_upload);
+    extract_project_tar(tar, run.directory / "project", options_.max_upload);
   } catch (const Error& error) {
     return invalid(error.what());
   }
-  std::filesystem::remove(tar_file);
   return grpc::Status::OK;
 }
 
@@ -293,16 +292,21 @@ grpc::Status RunnerService::FetchArtifact(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-std::shared_ptr<RunnerService::Run> RunnerService::begin_run(const std::string& run_id) {
+std::shared_ptr<RunnerService::Run> RunnerService::begin_run() {
   const std::lock_guard lock(mutex_);
   if (running_ >= options_.max_runs) {
     return nullptr;
   }
   auto run = std::make_shared<Run>();
-  run->directory = options_.workdir / run_id;
-  std::filesystem::create_directories(run->directory);
+  // A run id has 24 random bits per second: a busy runner draws the same one now and
+  // then, and two runs must never share a directory.
+  std::filesystem::create_directories(options_.workdir);
+  do {
+    run->id = new_run_id();
+    run->directory = options_.workdir / run->id;
+  } while (runs_.contains(run->id) || !std::filesystem::create_directory(run->directory));
   std::filesystem::permissions(run->directory, std::filesystem::perms::owner_all);
-  runs_[run_id] = run;
+  runs_[run->id] = run;
   ++running_;
   return run;
 }

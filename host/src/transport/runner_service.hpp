@@ -34,13 +34,15 @@ class RunnerService final : public v1::Runner::Service {
 
  private:
   struct Run {
+    std::string id;
     std::filesystem::path directory;
     std::atomic<bool> cancel{false};
     bool finished = false;
   };
 
-  /// A new run, or nullptr when max_runs are running.
-  std::shared_ptr<Run> begin_run(const std::string& run_id);
+  /// A new run with an id no other run has had in this workdir (its directory made
+  /// anew), or nullptr when max_runs are running.
+  std::shared_ptr<Run> begin_run();
   void end_run(const std::string& run_id);
   [[nodiscard]] std::shared_ptr<Run> find_run(const std::string& run_id);
   /// Receives the project tar and unpacks it into the run's project directory.

@@ -18,14 +18,10 @@ using archive::TarEntry;
 
 class ProjectTarTest : public ::testing::Test {
  protected:
-  /// A tar of `entries`, each regular file holding `content`.
+  /// A tar of `entries`, each regular file holding `content`, in place of the last one.
   void write_tar(const std::vector<TarEntry>& entries, const std::string& content = "data") {
-    std::ofstream out(tar_, std::ios::binary);
-    archive::TarWriter writer(
-        [&](std::string_view bytes) {
-          out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        },
-        0);
+    tar_ = std::make_unique<Spool>();
+    archive::TarWriter writer([this](std::string_view bytes) { tar_->write(bytes); }, 0);
     for (auto entry : entries) {
       if (entry.type == TarEntry::Type::kFile) {
         entry.size = content.size();
@@ -38,9 +34,10 @@ class ProjectTarTest : public ::testing::Test {
   }
 
   /// The message extraction fails with, or "" when it succeeds.
-  std::string extract(std::uint64_t limit = 1 << 20) {
+  std::string extract(std::uint64_t limit = 1 << 20) { return extract_from(*tar_, limit); }
+  std::string extract_from(const Spool& tar, std::uint64_t limit = 1 << 20) {
     try {
-      extract_project_tar(tar_, target_, limit);
+      extract_project_tar(tar, target_, limit);
       return "";
     } catch (const Error& error) {
       return error.what();
@@ -55,7 +52,7 @@ class ProjectTarTest : public ::testing::Test {
   }
 
   sdk::TemporaryDirectory scratch_{"gantry-project-tar-"};
-  std::filesystem::path tar_ = scratch_.path() / "project.tar";
+  std::unique_ptr<Spool> tar_ = std::make_unique<Spool>();
   std::filesystem::path target_ = scratch_.path() / "run" / "project";
   std::filesystem::path outside_ = scratch_.path() / "run" / "escaped";
 };
@@ -69,7 +66,7 @@ TEST_F(ProjectTarTest, AProjectRoundTripsWithItsModesAndSymlinks) {
   std::filesystem::create_symlink("src/app.py", project.path() / "main.py");
   std::filesystem::create_directories(project.path() / ".gantry" / "runs");
   std::ofstream(project.path() / "old.rock") << "left out";
-  write_project_tar(project.path(), tar_);
+  write_project_tar(project.path(), *tar_);
   ASSERT_EQ(extract(), "");
   std::ifstream app(target_ / "src" / "app.py");
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(app), {}), "print('hi')\n");
@@ -133,8 +130,19 @@ TEST_F(ProjectTarTest, FilesAddingUpPastTheLimitAreRefused) {
 
 TEST_F(ProjectTarTest, ATruncatedUploadIsDamaged) {
   write_tar({file("a")}, std::string(5000, 'x'));
-  std::filesystem::resize_file(tar_, 1200);
-  EXPECT_NE(extract().find("damaged"), std::string::npos) << extract();
+  Spool truncated;
+  truncated.write(std::string_view(*tar_->memory()).substr(0, 1200));
+  EXPECT_NE(extract_from(truncated).find("damaged"), std::string::npos) << extract_from(truncated);
+}
+
+TEST_F(ProjectTarTest, AProjectPastTheMemoryLimitGoesThroughAFile) {
+  const sdk::TemporaryDirectory project("gantry-project-");
+  std::ofstream(project.path() / "big.bin") << std::string(100'000, 'b');
+  Spool spilled(4096);
+  write_project_tar(project.path(), spilled);
+  ASSERT_EQ(spilled.memory(), nullptr);
+  ASSERT_EQ(extract_from(spilled), "");
+  EXPECT_EQ(std::filesystem::file_size(target_ / "big.bin"), 100'000U);
 }
 
 }  // namespace
