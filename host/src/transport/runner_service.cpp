@@ -317,8 +317,7 @@ void RunnerService::end_run(const std::string& run_id) {
   runs_[run_id]->finished = true;
   finished_.push_back(run_id);
   while (finished_.size() > kKeptRuns) {
-    std::error_code ignored;
-    std::filesystem::remove_all(runs_[finished_.front()]->directory, ignored);
+    janitor_.remove(runs_[finished_.front()]->directory);
     runs_.erase(finished_.front());
     finished_.pop_front();
   }

@@ -8,6 +8,7 @@
 
 #include "gantry/v1/runner.grpc.pb.h"
 #include "plugins/step_registry.hpp"
+#include "transport/directory_janitor.hpp"
 #include "transport/remote_options.hpp"
 
 namespace gantry::host {
@@ -56,6 +57,7 @@ class RunnerService final : public v1::Runner::Service {
   std::map<std::string, std::shared_ptr<Run>> runs_;
   std::deque<std::string> finished_;
   std::size_t running_ = 0;
+  DirectoryJanitor janitor_;  // removes the runs kept no longer
 };
 
 }  // namespace gantry::host
