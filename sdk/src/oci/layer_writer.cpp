@@ -95,6 +95,10 @@ struct LayerWriter::State {
   void compress_blocks() {
     const std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor(
         libdeflate_alloc_compressor(level));
+    // Compressed into a buffer of this worker's, then copied out at its real size: a
+    // string sized to the bound would be zero-filled (1 MiB) for every block.
+    std::vector<char> scratch(
+        compressor ? libdeflate_gzip_compress_bound(compressor.get(), kBlockSize) : 0);
     while (true) {
       std::pair<std::size_t, std::string> job;
       {
@@ -108,9 +112,9 @@ struct LayerWriter::State {
       }
       std::string out;
       if (compressor) {
-        out.resize(libdeflate_gzip_compress_bound(compressor.get(), job.second.size()));
-        out.resize(libdeflate_gzip_compress(compressor.get(), job.second.data(), job.second.size(),
-                                            out.data(), out.size()));
+        out.assign(scratch.data(),
+                   libdeflate_gzip_compress(compressor.get(), job.second.data(), job.second.size(),
+                                            scratch.data(), scratch.size()));
       }
       const std::lock_guard lock(mutex);
       if (out.empty() && !failure) {
