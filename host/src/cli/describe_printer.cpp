@@ -58,13 +58,17 @@ nlohmann::ordered_json value_json(const v1::Value& value) {
     case v1::Value::kBoolValue:
       json["bool_value"] = value.bool_value();
       break;
-    case v1::Value::kListValue:
-      json["list_value"]["items"] = strings(value.list_value().items());
+    case v1::Value::kListValue: {
+      auto& list = json["list_value"] = nlohmann::ordered_json::object();
+      if (!value.list_value().items().empty()) {
+        list["items"] = strings(value.list_value().items());
+      }
       break;
+    }
     case v1::Value::kMapValue: {
-      auto& entries = json["map_value"]["entries"] = nlohmann::ordered_json::object();
+      auto& map = json["map_value"] = nlohmann::ordered_json::object();
       for (const auto& [key, item] : value.map_value().entries()) {
-        entries[key] = item;
+        map["entries"][key] = item;
       }
       break;
     }
@@ -77,13 +81,17 @@ nlohmann::ordered_json value_json(const v1::Value& value) {
 nlohmann::ordered_json param_json(const v1::ParamSpec& spec) {
   nlohmann::ordered_json json = {{"name", spec.name()}};
   if (spec.type() != v1::PARAM_TYPE_UNSPECIFIED) {
-    json["type"] = v1::ParamType_Name(spec.type());
+    const auto& name = v1::ParamType_Name(spec.type());
+    json["type"] = name.empty() ? nlohmann::ordered_json(spec.type())  // unknown: its number
+                                : nlohmann::ordered_json(name);
   }
   if (spec.required()) {
     json["required"] = true;
   }
   if (spec.has_default_value()) {
-    json["default_value"] = value_json(spec.default_value());
+    // A secret's default is shown as `gantry describe` shows every secret.
+    json["default_value"] =
+        spec.secret() ? value_json(sdk::string_value("****")) : value_json(spec.default_value());
   }
   if (!spec.help().empty()) {
     json["help"] = spec.help();
@@ -103,23 +111,35 @@ nlohmann::ordered_json param_json(const v1::ParamSpec& spec) {
   return json;
 }
 
-/// The description in Protobuf's JSON mapping with the .proto's field names (what
-/// MessageToJsonString printed, written out: the generated code is the lite runtime's,
-/// which has no reflection).
+/// The description in Protobuf's JSON mapping with the .proto's field names, fields at
+/// their default left out (what MessageToJsonString printed, written out: the generated
+/// code is the lite runtime's, which has no reflection). Secret defaults are masked.
 nlohmann::ordered_json description_json(const v1::StepDescription& description) {
-  nlohmann::ordered_json json = {{"name", description.name()},
-                                 {"version", description.version()},
-                                 {"protocol_version", description.protocol_version()},
-                                 {"summary", description.summary()}};
-  auto& params = json["params"] = nlohmann::ordered_json::array();
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  const auto put = [&json](const char* key, const std::string& text) {
+    if (!text.empty()) {
+      json[key] = text;
+    }
+  };
+  put("name", description.name());
+  put("version", description.version());
+  if (description.protocol_version() != 0) {
+    json["protocol_version"] = description.protocol_version();
+  }
+  put("summary", description.summary());
   for (const auto& spec : description.params()) {
-    params.push_back(param_json(spec));
+    json["params"].push_back(param_json(spec));
   }
-  auto& outputs = json["outputs"] = nlohmann::ordered_json::array();
   for (const auto& output : description.outputs()) {
-    outputs.push_back({{"name", output.name()}, {"help", output.help()}});
+    nlohmann::ordered_json entry = {{"name", output.name()}};
+    if (!output.help().empty()) {
+      entry["help"] = output.help();
+    }
+    json["outputs"].push_back(entry);
   }
-  json["capabilities"] = strings(description.capabilities());
+  if (!description.capabilities().empty()) {
+    json["capabilities"] = strings(description.capabilities());
+  }
   return json;
 }
 

@@ -83,8 +83,8 @@ class StreamReporter final : public Reporter {
     event.mutable_run_finished()->set_elapsed_ms(
         static_cast<std::uint64_t>(summary.elapsed.count()));
     // The last event goes out with the call's status rather than in a round of its own.
-    // (A buffer hint on the others would not do: a hinted Write of the synchronous API
-    // does not return until a later write flushes it.)
+    // (Buffer hints on the earlier events stalled each call for 30 s when tried: the
+    // synchronous server's hinted writes waited on a flush that did not come.)
     write(event, grpc::WriteOptions().set_last_message());
   }
 
@@ -211,7 +211,7 @@ grpc::Status RunnerService::Submit(
 grpc::Status RunnerService::receive_project(
     grpc::ServerReaderWriter<v1::RunnerEvent, v1::SubmitRequest>& stream,
     const v1::Submission& submission, const Run& run) const {
-  Spool tar;
+  Spool tar(run.directory);  // a large upload spills beside the run, not into TMPDIR
   v1::SubmitRequest part;
   while (stream.Read(&part)) {
     if (!part.has_project_tar()) {
@@ -225,7 +225,8 @@ grpc::Status RunnerService::receive_project(
       tar.write(part.project_tar());
     } catch (const Error& error) {
       return {grpc::StatusCode::INTERNAL,
-              "the runner cannot store the project: " + std::string(error.what())};
+              "the runner cannot store the project: " + std::string(error.what()) + " (" +
+                  error.resolution() + ")"};
     }
   }
   if (tar.size() != submission.project_size()) {

@@ -13,10 +13,20 @@
 namespace gantry::host {
 namespace {
 
-/// An unnamed file in the temporary directory: O_TMPFILE, or a named one unlinked at once
-/// where the filesystem has no O_TMPFILE.
-int unnamed_temporary_file() {
-  const auto dir = std::filesystem::temp_directory_path();
+/// The temporary directory, as a gantry::Error when there is none.
+std::filesystem::path temporary_directory() {
+  std::error_code error;
+  auto dir = std::filesystem::temp_directory_path(error);
+  if (error) {
+    throw Error("there is no temporary directory: " + error.message(),
+                "Point TMPDIR at a writable directory with room for the project.");
+  }
+  return dir;
+}
+
+/// An unnamed file in `dir`: O_TMPFILE, or a named one unlinked at once where the
+/// filesystem has no O_TMPFILE.
+int unnamed_temporary_file(const std::filesystem::path& dir) {
   const int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd >= 0) {
     return fd;
@@ -31,9 +41,10 @@ int unnamed_temporary_file() {
   return named;
 }
 
-void write_all(int fd, std::string_view bytes) {
+/// Writes all of `bytes` at `offset`, whatever the file's offset is.
+void write_all(int fd, std::string_view bytes, std::uint64_t offset) {
   while (!bytes.empty()) {
-    const auto written = ::write(fd, bytes.data(), bytes.size());
+    const auto written = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
     if (written < 0) {
       if (errno == EINTR) {
         continue;
@@ -42,12 +53,14 @@ void write_all(int fd, std::string_view bytes) {
                   "Point TMPDIR at a writable directory with room for the project.");
     }
     bytes.remove_prefix(static_cast<std::size_t>(written));
+    offset += static_cast<std::uint64_t>(written);
   }
 }
 
 }  // namespace
 
-Spool::Spool(std::size_t memory_limit) : memory_limit_(memory_limit) {}
+Spool::Spool(std::filesystem::path directory, std::size_t memory_limit)
+    : directory_(std::move(directory)), memory_limit_(memory_limit) {}
 
 Spool::~Spool() {
   if (fd_ >= 0) {
@@ -62,14 +75,14 @@ void Spool::write(std::string_view bytes) {
   if (fd_ < 0) {
     memory_.append(bytes);
   } else {
-    write_all(fd_, bytes);
+    write_all(fd_, bytes, size_);
   }
   size_ += bytes.size();
 }
 
 void Spool::spill() {
-  fd_ = unnamed_temporary_file();
-  write_all(fd_, memory_);
+  fd_ = unnamed_temporary_file(directory_.empty() ? temporary_directory() : directory_);
+  write_all(fd_, memory_, 0);
   std::string().swap(memory_);
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -11,13 +12,15 @@ namespace gantry::host {
 /// Bytes written once and then read back: a project tar on its way to or from a runner.
 /// Held in memory up to `memory_limit`, which most projects stay under, so that a remote
 /// step costs no temporary file on either side; past it, in an unnamed temporary file
-/// (O_TMPFILE in TMPDIR, gone when the spool is), so that a large project is never held
-/// in memory. Throws gantry::Error when the file cannot be made or written.
+/// (O_TMPFILE in `directory`, by default TMPDIR; gone with the spool), so that a large
+/// project is never held in memory. Throws gantry::Error when the file cannot be made or
+/// written. One reader at a time: extracting from it moves the file's offset.
 class Spool {
  public:
   static constexpr std::size_t kDefaultMemoryLimit = std::size_t{8} << 20;
 
-  explicit Spool(std::size_t memory_limit = kDefaultMemoryLimit);
+  explicit Spool(std::filesystem::path directory = {},
+                 std::size_t memory_limit = kDefaultMemoryLimit);
   ~Spool();
   Spool(const Spool&) = delete;
   Spool& operator=(const Spool&) = delete;
@@ -37,6 +40,7 @@ class Spool {
  private:
   void spill();
 
+  std::filesystem::path directory_;
   std::size_t memory_limit_;
   std::string memory_;
   int fd_ = -1;

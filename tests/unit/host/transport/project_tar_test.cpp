@@ -138,7 +138,7 @@ TEST_F(ProjectTarTest, ATruncatedUploadIsDamaged) {
 TEST_F(ProjectTarTest, AProjectPastTheMemoryLimitGoesThroughAFile) {
   const sdk::TemporaryDirectory project("gantry-project-");
   std::ofstream(project.path() / "big.bin") << std::string(100'000, 'b');
-  Spool spilled(4096);
+  Spool spilled({}, 4096);
   write_project_tar(project.path(), spilled);
   ASSERT_EQ(spilled.memory(), nullptr);
   ASSERT_EQ(extract_from(spilled), "");

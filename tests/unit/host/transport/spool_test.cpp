@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gantry/sdk/error.hpp"
+
 namespace gantry::host {
 namespace {
 
@@ -26,7 +28,7 @@ std::string pattern(std::size_t size) {
 }
 
 TEST(SpoolTest, SmallContentStaysInMemory) {
-  Spool spool(1024);
+  Spool spool({}, 1024);
   spool.write("hello, ");
   spool.write("runner");
   ASSERT_NE(spool.memory(), nullptr);
@@ -37,7 +39,7 @@ TEST(SpoolTest, SmallContentStaysInMemory) {
 
 TEST(SpoolTest, ContentPastTheLimitGoesToAnUnnamedFileInOrder) {
   const auto content = pattern(10'000);
-  Spool spool(1024);
+  Spool spool({}, 1024);
   for (std::size_t at = 0; at < content.size(); at += 700) {
     spool.write(std::string_view(content).substr(at, 700));
   }
@@ -48,8 +50,20 @@ TEST(SpoolTest, ContentPastTheLimitGoesToAnUnnamedFileInOrder) {
   EXPECT_EQ(read_back(spool, 333), content) << "read twice";
 }
 
+TEST(SpoolTest, ADirectoryThatTakesNoFileIsAGantryError) {
+  Spool spool("/nonexistent/gantry-spool-test", 16);
+  spool.write("fits");
+  try {
+    spool.write(pattern(100));
+    FAIL() << "spilled into a directory that does not exist";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("/nonexistent/gantry-spool-test"), std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(SpoolTest, ReadingStopsWhenTheReaderSaysSo) {
-  Spool spool(8);
+  Spool spool({}, 8);
   spool.write(pattern(100));
   int calls = 0;
   spool.read(10, [&](std::string_view) { return ++calls < 3; });
