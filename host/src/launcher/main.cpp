@@ -3,16 +3,26 @@
 // script runs to probe for gantry costs an exec and no dynamic loading (a C++ start with
 // gantry's 17 libraries is ~25 ms on a small VM; this is ~3 ms).
 //
-// The host library is found through this executable's RUNPATH ($ORIGIN/../lib installed,
-// the build tree's lib/ in the build tree), the same search the dynamic linker would make.
+// The host library is the one beside this executable (<prefix>/bin/gantry ->
+// <prefix>/lib/libgantry-host.so, in the build tree as installed), loaded by its path:
+// dlopen's RUNPATH search is the calling object's, and under a sanitizer the caller is the
+// sanitizer's dlopen interceptor, not this executable. By path, the library that runs is
+// also the one of the version printed. Only when there is none beside it is the name
+// searched for (LD_LIBRARY_PATH, this executable's RUNPATH, the system's directories).
 #include <dlfcn.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include "cli/top_level.hpp"
 
 #ifndef GANTRY_VERSION
 #define GANTRY_VERSION "0.0.0"
+#endif
+#ifndef GANTRY_LIBDIR
+#define GANTRY_LIBDIR "lib"
 #endif
 
 namespace {
@@ -26,10 +36,29 @@ using HostMain = int (*)(int, char**);
 int fail(const char* what, const char* detail) {
   std::fprintf(stderr,
                "internal error: %s: %s\n"
-               "Recommended resolution: Reinstall gantry; %s must sit in the lib directory "
-               "next to the bin directory that holds this executable.\n",
+               "Recommended resolution: Reinstall gantry; %s must sit in the " GANTRY_LIBDIR
+               " directory next to the bin directory that holds this executable.\n",
                what, detail != nullptr ? detail : "unknown error", kHostLibrary);
   return kInternalError;
+}
+
+/// <directory of this executable>/../GANTRY_LIBDIR/libgantry-host.so into `path`; false
+/// when the executable's path cannot be read or is too long.
+bool host_library_beside(char (&path)[PATH_MAX]) {
+  char executable[PATH_MAX];
+  const auto length = ::readlink("/proc/self/exe", executable, sizeof executable - 1);
+  if (length <= 0) {
+    return false;
+  }
+  executable[length] = '\0';
+  char* const slash = std::strrchr(executable, '/');
+  if (slash == nullptr) {
+    return false;
+  }
+  *slash = '\0';
+  const int written =
+      std::snprintf(path, sizeof path, "%s/../%s/%s", executable, GANTRY_LIBDIR, kHostLibrary);
+  return written > 0 && static_cast<std::size_t>(written) < sizeof path;
 }
 
 }  // namespace
@@ -39,7 +68,13 @@ int main(int argc, char** argv) {
     std::fputs(GANTRY_VERSION "\n", stdout);
     return 0;
   }
-  void* host = dlopen(kHostLibrary, RTLD_LAZY | RTLD_LOCAL);
+  char beside[PATH_MAX];
+  void* host = nullptr;
+  if (host_library_beside(beside) && ::access(beside, F_OK) == 0) {
+    host = dlopen(beside, RTLD_LAZY | RTLD_LOCAL);
+  } else {
+    host = dlopen(kHostLibrary, RTLD_LAZY | RTLD_LOCAL);
+  }
   if (host == nullptr) {
     return fail("cannot load gantry's host library", dlerror());
   }
