@@ -1,7 +1,6 @@
 #include "gantry/oci/layer_writer.hpp"
 
 #include <fcntl.h>
-#include <libdeflate.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,11 +11,13 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "block_compressor.hpp"
 #include "gantry/archive/atomic_file.hpp"
 #include "gantry/oci/media_types.hpp"
 #include "gantry/oci/oci_error.hpp"
@@ -26,19 +27,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The tar stream is cut into blocks compressed in parallel, each a complete gzip member
+// The tar stream is cut into blocks compressed in parallel, each into complete gzip members
 // (RFC 1952 allows a file of several; gzip, Go, Python and zlib's readers take them), as
 // pigz and pgzip do. The cut depends only on the bytes, so the same tree gives the same
 // blob.
 constexpr std::size_t kBlockSize = 1U << 20;
 
 std::atomic<unsigned> next_layer_number{0};
-
-struct CompressorDeleter {
-  void operator()(libdeflate_compressor* compressor) const {
-    libdeflate_free_compressor(compressor);
-  }
-};
 
 }  // namespace
 
@@ -93,12 +88,12 @@ struct LayerWriter::State {
   State& operator=(const State&) = delete;
 
   void compress_blocks() {
-    const std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor(
-        libdeflate_alloc_compressor(level));
-    // Compressed into a buffer of this worker's, then copied out at its real size: a
-    // string sized to the bound would be zero-filled (1 MiB) for every block.
-    std::vector<char> scratch(
-        compressor ? libdeflate_gzip_compress_bound(compressor.get(), kBlockSize) : 0);
+    std::unique_ptr<BlockCompressor> compressor;
+    try {
+      compressor = std::make_unique<BlockCompressor>(level, kBlockSize);
+    } catch (const OciError&) {
+      // reported below, for the first block this worker takes
+    }
     while (true) {
       std::pair<std::size_t, std::string> job;
       {
@@ -111,14 +106,18 @@ struct LayerWriter::State {
         queue.pop_front();
       }
       std::string out;
-      if (compressor) {
-        out.assign(scratch.data(),
-                   libdeflate_gzip_compress(compressor.get(), job.second.data(), job.second.size(),
-                                            scratch.data(), scratch.size()));
+      std::exception_ptr error;
+      try {
+        if (!compressor) {
+          throw OciError("libdeflate has no compressor at level " + std::to_string(level));
+        }
+        out = compressor->compress(job.second);
+      } catch (...) {
+        error = std::current_exception();
       }
       const std::lock_guard lock(mutex);
-      if (out.empty() && !failure) {
-        failure = std::make_exception_ptr(OciError("libdeflate could not compress a layer"));
+      if (error && !failure) {
+        failure = error;
       }
       done[job.first] = std::move(out);
       block_done.notify_all();
