@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -62,6 +63,58 @@ void AtomicFile::write(std::string_view bytes) {
     bytes.remove_prefix(static_cast<std::size_t>(done));
     written_ += static_cast<std::uint64_t>(done);
   }
+}
+
+void AtomicFile::append_file(const std::filesystem::path& source, std::uint64_t size) {
+  const int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) {
+    throw Error("cannot read " + source.string() + ": " + std::strerror(errno));
+  }
+  std::uint64_t left = size;
+  bool kernel_copy = true;
+  std::vector<char> buffer;
+  try {
+    while (left > 0) {
+      ssize_t done = -1;
+      if (kernel_copy) {
+        done = ::copy_file_range(in, nullptr, fd_, nullptr, left, 0);
+        if (done < 0 && errno == EINTR) {
+          continue;
+        }
+        if (done < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+                         errno == EOPNOTSUPP || errno == EBADF)) {
+          kernel_copy = false;  // another file system, or no support: copy through here
+          continue;
+        }
+        if (done > 0) {
+          written_ += static_cast<std::uint64_t>(done);
+        }
+      } else {
+        buffer.resize(1U << 16);
+        done = ::read(in, buffer.data(), std::min<std::uint64_t>(left, buffer.size()));
+        if (done < 0 && errno == EINTR) {
+          continue;
+        }
+        if (done > 0) {
+          write({buffer.data(), static_cast<std::size_t>(done)});
+        }
+      }
+      if (done < 0) {
+        throw Error("cannot copy " + source.string() + " into " + target_.string() + ": " +
+                        std::strerror(errno),
+                    "Free some disk space, or write elsewhere.");
+      }
+      if (done == 0) {
+        throw Error(source.string() + " became shorter while it was copied into " +
+                    target_.string());
+      }
+      left -= static_cast<std::uint64_t>(done);
+    }
+  } catch (...) {
+    ::close(in);
+    throw;
+  }
+  ::close(in);
 }
 
 void AtomicFile::commit() {

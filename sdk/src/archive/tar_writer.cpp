@@ -82,7 +82,7 @@ std::int64_t reproducible_mtime() {
 }
 
 TarWriter::TarWriter(AtomicFile& file, std::int64_t mtime)
-    : sink_([&file](std::string_view bytes) { file.write(bytes); }), mtime_(mtime) {}
+    : sink_([&file](std::string_view bytes) { file.write(bytes); }), file_(&file), mtime_(mtime) {}
 
 TarWriter::TarWriter(Sink sink, std::int64_t mtime) : sink_(std::move(sink)), mtime_(mtime) {}
 
@@ -202,19 +202,31 @@ void TarWriter::add_file(
 
 void TarWriter::add_file_from_disk(const std::string& name, const std::filesystem::path& path,
                                    std::uint32_t mode) {
-  add_file(
-      name, std::filesystem::file_size(path),
-      [&](const auto& write) {
-        std::ifstream in(path, std::ios::binary);
-        std::array<char, 1 << 16> buffer{};
-        while (in) {
-          in.read(buffer.data(), buffer.size());
-          if (in.gcount() > 0) {
-            write({buffer.data(), static_cast<std::size_t>(in.gcount())});
+  const auto size = std::filesystem::file_size(path);
+  if (file_ == nullptr) {
+    add_file(
+        name, size,
+        [&](const auto& write) {
+          std::ifstream in(path, std::ios::binary);
+          std::array<char, 1 << 16> buffer{};
+          while (in) {
+            in.read(buffer.data(), buffer.size());
+            if (in.gcount() > 0) {
+              write({buffer.data(), static_cast<std::size_t>(in.gcount())});
+            }
           }
-        }
-      },
-      mode);
+        },
+        mode);
+    return;
+  }
+  header({.name = name, .mode = mode, .mtime = mtime_, .size = size});
+  file_->append_file(path, size);
+  if (std::filesystem::file_size(path) != size) {
+    throw Error("'" + name + "' changed size while it was archived");
+  }
+  if (const auto tail = size % kBlock; tail != 0) {
+    sink_({kZeros.data(), kBlock - tail});
+  }
 }
 
 void TarWriter::finish() {

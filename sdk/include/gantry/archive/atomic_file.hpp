@@ -26,6 +26,10 @@ class AtomicFile {
 
   /// Appends bytes. Throws gantry::Error (disk full, …) naming the target.
   void write(std::string_view bytes);
+  /// Appends the first `size` bytes of the file at `source`, copied by the kernel
+  /// (copy_file_range) where it can. Throws gantry::Error when `source` cannot be read or
+  /// holds fewer bytes, or as write() does.
+  void append_file(const std::filesystem::path& source, std::uint64_t size);
   /// Sets the permission bits the file will have (0644 unless set).
   void set_permissions(std::uint32_t mode);
   /// Flushes to disk and renames over the target.

@@ -43,7 +43,8 @@ class TarWriter {
   void add_file(const std::string& name, std::uint64_t size,
                 const std::function<void(const std::function<void(std::string_view)>&)>& fill,
                 std::uint32_t mode = 0644);
-  /// A regular file with the content of `path` on disk.
+  /// A regular file with the content of `path` on disk (copied by the kernel when the
+  /// archive is an AtomicFile).
   void add_file_from_disk(const std::string& name, const std::filesystem::path& path,
                           std::uint32_t mode = 0644);
   /// Any entry; `fill` gives a regular file's bytes as add_file's does.
@@ -56,6 +57,7 @@ class TarWriter {
   void header(const TarEntry& entry);
   void pax_header(const TarEntry& entry, const std::string& records);
   Sink sink_;
+  AtomicFile* file_ = nullptr;  ///< the file sink_ writes to, when it is one
   std::int64_t mtime_;
 };
 
