@@ -3,16 +3,14 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <regex>
 #include <sstream>
 
 #include "gantry/yaml/document.hpp"
+#include "pipeline/identifier.hpp"
 #include "pipeline/invalid_pipeline.hpp"
 
 namespace gantry::host {
 namespace {
-
-const std::regex kStepId("^[A-Za-z_][A-Za-z0-9_-]*$");
 
 /// Collects problems while walking the document.
 class Parser {
@@ -93,7 +91,7 @@ class Parser {
       PipelineStep step;
       step.id = *id;
       step.position = at(entry.first);
-      if (!std::regex_match(step.id, kStepId)) {
+      if (!is_identifier(step.id)) {
         problem(entry.first, "step id '" + step.id + "' is not a valid id",
                 "Use letters, digits, '_' and '-', starting with a letter or '_'.");
       }

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <regex>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -42,9 +42,22 @@ bool is_real_directory(const fs::path& dir) {
 }
 
 /// A name new_run_id() makes: 20261202T041905Z-0a1b2c.
-bool is_run_id(const std::string& name) {
-  static const std::regex kRunId("[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}");
-  return std::regex_match(name, kRunId);
+bool is_run_id(std::string_view name) {
+  constexpr std::string_view kShape = "ddddddddTddddddZ-xxxxxx";
+  if (name.size() != kShape.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool digit = c >= '0' && c <= '9';
+    const bool ok = kShape[i] == 'd'   ? digit
+                    : kShape[i] == 'x' ? digit || (c >= 'a' && c <= 'f')
+                                       : c == kShape[i];
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /// True when another process holds the log of `run` (a run still going on).

@@ -41,6 +41,19 @@ TEST(ExpressionTest, RefusesExpressionsThatAreNotOutputReferences) {
   EXPECT_THROW((void)find_references("${{ env.HOME }}"), ExpressionError);
   EXPECT_THROW((void)find_references("${{ steps.a.outputs }}"), ExpressionError);
   EXPECT_THROW((void)find_references("${{ steps.a.outputs.x.y }}"), ExpressionError);
+  EXPECT_THROW((void)find_references("${{ steps.1a.outputs.x }}"), ExpressionError);
+  EXPECT_THROW((void)find_references("${{ steps..outputs.x }}"), ExpressionError);
+  EXPECT_THROW((void)find_references("${{ steps.a.outputs. }}"), ExpressionError);
+  EXPECT_THROW((void)find_references("${{ steps.a b.outputs.x }}"), ExpressionError);
+  EXPECT_THROW((void)find_references("${{ }}"), ExpressionError);
+  EXPECT_THROW((void)find_references("${{ xsteps.a.outputs.x }}"), ExpressionError);
+}
+
+TEST(ExpressionTest, AllowsBlanksAroundAReferenceAndDashesInNames) {
+  const auto references = find_references("${{\t steps._build-2.outputs.out-1 \n}}");
+  ASSERT_EQ(references.size(), 1U);
+  EXPECT_EQ(references[0].step, "_build-2");
+  EXPECT_EQ(references[0].output, "out-1");
 }
 
 }  // namespace
