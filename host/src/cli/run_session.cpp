@@ -6,6 +6,7 @@
 #include <ctime>
 #include <iostream>
 #include <random>
+#include <thread>
 
 #include "cli/usage_error.hpp"
 #include "report/fan_out_reporter.hpp"
@@ -92,7 +93,14 @@ ExitCode report_session(const std::filesystem::path& working_directory, const Ru
   const std::size_t kept_runs = RunHistory::kept_from_environment();
   const RunLog log = history.create_log(run_id);
   const auto& log_file = log.file();
-  history.prune(kept_runs);
+  // Older runs are removed while this one goes on: their unlinks cost ~0.5 ms on ext4.
+  const std::jthread pruning([&history, kept_runs] {
+    try {
+      history.prune(kept_runs);
+    } catch (...) {
+      // a log left behind is removed by the next run
+    }
+  });
   FanOutReporter reporter;
   reporter.add(console_reporter(settings.output, run_id));
   reporter.add(JsonLinesReporter::to_file(run_id, log_file));
