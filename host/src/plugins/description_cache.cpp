@@ -3,22 +3,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
-#include <functional>
 #include <iterator>
-#include <sstream>
 
 namespace gantry::host {
 namespace {
 
-constexpr std::uintmax_t kMaxEntryBytes = 1 << 20;
-
-/// The first part of an entry: the whole identity, so a hash collision is only a miss.
-std::string header(const FileIdentity& identity) {
-  return "gantry-plugin-description 1\n" + identity.path.string() + "\n" +
-         std::to_string(identity.size) + " " + std::to_string(identity.mtime_ns) + "\n";
-}
+constexpr std::uintmax_t kMaxFileBytes = 8U << 20;
+constexpr std::string_view kFileHeader = "gantry-plugin-descriptions 2\n";
 
 std::optional<std::filesystem::path> absolute_env(const char* name) {
   const char* value = std::getenv(name);
@@ -26,6 +20,30 @@ std::optional<std::filesystem::path> absolute_env(const char* name) {
     return std::nullopt;
   }
   return std::filesystem::path(value);
+}
+
+/// Reads the text up to the next newline from `text` at `at`, moving past it.
+std::optional<std::string_view> next_line(std::string_view text, std::size_t& at) {
+  const auto end = text.find('\n', at);
+  if (end == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const auto line = text.substr(at, end - at);
+  at = end + 1;
+  return line;
+}
+
+template <typename Number>
+bool parse_number(std::string_view& text, Number& value) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end == text.data()) {
+    return false;
+  }
+  text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+  if (!text.empty() && text.front() == ' ') {
+    text.remove_prefix(1);
+  }
+  return true;
 }
 
 }  // namespace
@@ -50,28 +68,88 @@ std::optional<std::filesystem::path> DescriptionCache::default_dir() {
   return std::nullopt;
 }
 
-std::filesystem::path DescriptionCache::entry_path(const FileIdentity& identity) const {
-  std::ostringstream name;
-  name << std::hex << std::hash<std::string>{}(identity.path.string()) << ".desc";
-  return dir_ / name.str();
+// The file: its header line, then per entry a line with the plugin's path, a line
+// "SIZE MTIME_NS LENGTH", and LENGTH bytes of serialized description with a newline.
+void DescriptionCache::load() const {
+  loaded_ = true;
+  const auto file = dir_ / "descriptions";
+  std::error_code error;
+  const auto size = std::filesystem::file_size(file, error);
+  if (error || size > kMaxFileBytes) {
+    return;
+  }
+  std::ifstream in(file, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!std::string_view(text).starts_with(kFileHeader)) {
+    return;
+  }
+  std::map<std::string, Entry> read;
+  std::size_t at = kFileHeader.size();
+  while (at < text.size()) {
+    const auto path = next_line(text, at);
+    auto numbers = next_line(text, at);
+    Entry entry;
+    std::size_t length = 0;
+    if (!path || path->empty() || !numbers || !parse_number(*numbers, entry.size) ||
+        !parse_number(*numbers, entry.mtime_ns) || !parse_number(*numbers, length) ||
+        !numbers->empty() || length >= text.size() - at || text[at + length] != '\n') {
+      return;  // damaged: every entry is a miss, and the next store rewrites the file
+    }
+    entry.description = text.substr(at, length);
+    at += length + 1;
+    read[std::string(*path)] = std::move(entry);
+  }
+  entries_ = std::move(read);
+}
+
+void DescriptionCache::save() const {
+  std::string text(kFileHeader);
+  for (const auto& [path, entry] : entries_) {
+    text += path + "\n" + std::to_string(entry.size) + " " + std::to_string(entry.mtime_ns) + " " +
+            std::to_string(entry.description.size()) + "\n" + entry.description + "\n";
+  }
+  std::error_code error;
+  std::filesystem::create_directories(dir_, error);
+  if (error) {
+    return;
+  }
+  const auto file = dir_ / "descriptions";
+  auto temporary = file;
+  temporary += ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) {
+      std::filesystem::remove(temporary, error);
+      return;
+    }
+  }
+  std::filesystem::rename(temporary, file, error);
+  if (error) {
+    std::filesystem::remove(temporary, error);
+    return;
+  }
+  // Earlier builds of gantry kept one NAME.desc file per plugin here.
+  for (std::filesystem::directory_iterator it(dir_, error), end; !error && it != end;
+       it.increment(error)) {
+    if (it->path().extension() == ".desc") {
+      std::error_code ignored;
+      std::filesystem::remove(it->path(), ignored);
+    }
+  }
 }
 
 std::optional<v1::StepDescription> DescriptionCache::find(const FileIdentity& identity) const {
-  const auto path = entry_path(identity);
-  std::error_code error;
-  const auto size = std::filesystem::file_size(path, error);
-  if (error || size > kMaxEntryBytes) {
-    return std::nullopt;
+  if (!loaded_) {
+    load();
   }
-  std::ifstream in(path, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string expected = header(identity);
-  if (text.compare(0, expected.size(), expected) != 0) {
+  const auto found = entries_.find(identity.path.string());
+  if (found == entries_.end() || found->second.size != identity.size ||
+      found->second.mtime_ns != identity.mtime_ns) {
     return std::nullopt;
   }
   v1::StepDescription description;
-  if (!description.ParseFromArray(text.data() + expected.size(),
-                                  static_cast<int>(text.size() - expected.size()))) {
+  if (!description.ParseFromString(found->second.description)) {
     return std::nullopt;
   }
   return description;
@@ -79,27 +157,19 @@ std::optional<v1::StepDescription> DescriptionCache::find(const FileIdentity& id
 
 void DescriptionCache::store(const FileIdentity& identity,
                              const v1::StepDescription& description) const noexcept {
+  if (identity.path.string().find('\n') != std::string::npos) {
+    return;  // a name the file's lines cannot hold: the plugin is loaded each time
+  }
   try {
-    std::error_code error;
-    std::filesystem::create_directories(dir_, error);
-    if (error) {
-      return;
+    // What another process stored since this one read the file is kept.
+    load();
+    entries_[identity.path.string()] = {identity.size, identity.mtime_ns,
+                                        description.SerializeAsString()};
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      std::error_code error;
+      it = std::filesystem::exists(it->first, error) || error ? std::next(it) : entries_.erase(it);
     }
-    const auto path = entry_path(identity);
-    auto temporary = path;
-    temporary += ".tmp" + std::to_string(::getpid());
-    {
-      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-      out << header(identity) << description.SerializeAsString();
-      if (!out.flush()) {
-        std::filesystem::remove(temporary, error);
-        return;
-      }
-    }
-    std::filesystem::rename(temporary, path, error);
-    if (error) {
-      std::filesystem::remove(temporary, error);
-    }
+    save();
   } catch (...) {
     // A cache that cannot be written only costs the next command a library load.
   }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -20,9 +21,12 @@ struct FileIdentity {
 [[nodiscard]] std::optional<FileIdentity> identify(const std::filesystem::path& file);
 
 /// Plugin descriptions kept on disk by file identity, so that listing steps and checking
-/// a pipeline need not load every library. One small file per plugin, written to a
-/// temporary name and renamed, so concurrent gantry processes never see half an entry.
-/// A missing, unreadable or stale entry is a miss; writing is best effort.
+/// a pipeline need not load every library. One file, `descriptions`, read once (a command
+/// reads one file, not one per plugin) and rewritten whole, to a temporary name and
+/// renamed, when an entry is stored: concurrent gantry processes never see half a file,
+/// and an entry one of them loses only costs a later command a library load. Entries of
+/// files that are gone are dropped when it is rewritten. A missing, unreadable, damaged
+/// or stale entry is a miss; writing is best effort. Not thread-safe.
 class DescriptionCache {
  public:
   explicit DescriptionCache(std::filesystem::path dir) : dir_(std::move(dir)) {}
@@ -37,9 +41,17 @@ class DescriptionCache {
   void store(const FileIdentity& identity, const v1::StepDescription& description) const noexcept;
 
  private:
-  [[nodiscard]] std::filesystem::path entry_path(const FileIdentity& identity) const;
+  struct Entry {
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::string description;  ///< serialized
+  };
+  void load() const;
+  void save() const;
 
   std::filesystem::path dir_;
+  mutable bool loaded_ = false;
+  mutable std::map<std::string, Entry> entries_;  ///< by path
 };
 
 }  // namespace gantry::host
