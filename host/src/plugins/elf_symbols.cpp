@@ -225,45 +225,6 @@ class ElfReader {
   std::uint32_t names_index_ = 0;
 };
 
-/// A file mapped read-only for as long as this lives.
-class Mapping {
- public:
-  explicit Mapping(const std::filesystem::path& file) {
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-      throw MalformedElf(std::string("cannot be opened: ") + std::strerror(errno));
-    }
-    struct stat status {};
-    if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
-      ::close(fd);
-      throw MalformedElf("not a regular file");
-    }
-    size_ = static_cast<std::size_t>(status.st_size);
-    if (size_ > 0) {
-      void* address = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (address == MAP_FAILED) {
-        ::close(fd);
-        throw MalformedElf(std::string("cannot be mapped: ") + std::strerror(errno));
-      }
-      data_ = static_cast<const unsigned char*>(address);
-    }
-    ::close(fd);
-  }
-  Mapping(const Mapping&) = delete;
-  Mapping& operator=(const Mapping&) = delete;
-  ~Mapping() {
-    if (data_ != nullptr) {
-      ::munmap(const_cast<unsigned char*>(data_), size_);
-    }
-  }
-
-  [[nodiscard]] std::span<const unsigned char> bytes() const { return {data_, size_}; }
-
- private:
-  const unsigned char* data_ = nullptr;
-  std::size_t size_ = 0;
-};
-
 }  // namespace
 
 bool elf_defines_symbol_in_section(std::span<const unsigned char> image, std::string_view section,
@@ -271,22 +232,37 @@ bool elf_defines_symbol_in_section(std::span<const unsigned char> image, std::st
   return ElfReader(image).defines(section, symbol);
 }
 
-bool elf_file_defines_symbol_in_section(const std::filesystem::path& file, std::string_view section,
-                                        std::string_view symbol) {
-  const Mapping mapping(file);
-  return elf_defines_symbol_in_section(mapping.bytes(), section, symbol);
-}
-
 std::optional<std::string> elf_note(std::span<const unsigned char> image, std::string_view section,
                                     std::string_view owner, std::uint32_t type) {
   return ElfReader(image).note(section, owner, type);
 }
 
-std::optional<std::string> elf_file_note(const std::filesystem::path& file,
-                                         std::string_view section, std::string_view owner,
-                                         std::uint32_t type) {
-  const Mapping mapping(file);
-  return elf_note(mapping.bytes(), section, owner, type);
+MappedFile::MappedFile(const std::filesystem::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    throw MalformedElf(std::string("cannot be opened: ") + std::strerror(errno));
+  }
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    ::close(fd);
+    throw MalformedElf("not a regular file");
+  }
+  size_ = static_cast<std::size_t>(status.st_size);
+  if (size_ > 0) {
+    void* address = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (address == MAP_FAILED) {
+      ::close(fd);
+      throw MalformedElf(std::string("cannot be mapped: ") + std::strerror(errno));
+    }
+    data_ = static_cast<const unsigned char*>(address);
+  }
+  ::close(fd);
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) {
+    ::munmap(const_cast<unsigned char*>(data_), size_);
+  }
 }
 
 }  // namespace gantry::host

@@ -26,11 +26,6 @@ class MalformedElf : public std::runtime_error {
 [[nodiscard]] bool elf_defines_symbol_in_section(std::span<const unsigned char> image,
                                                  std::string_view section, std::string_view symbol);
 
-/// The same for a file, mapped read-only. Throws MalformedElf, also when it cannot be read.
-[[nodiscard]] bool elf_file_defines_symbol_in_section(const std::filesystem::path& file,
-                                                      std::string_view section,
-                                                      std::string_view symbol);
-
 /// The descriptor of the first note from `owner` of type `type` in the section called
 /// `section` of the 64-bit little-endian ELF `image`, as GANTRY_PLUGIN puts the ABI version
 /// in ".note.gantry.abi"; nullopt when there is no such note. Throws MalformedElf.
@@ -38,9 +33,20 @@ class MalformedElf : public std::runtime_error {
                                                   std::string_view section, std::string_view owner,
                                                   std::uint32_t type);
 
-/// The same for a file, mapped read-only. Throws MalformedElf, also when it cannot be read.
-[[nodiscard]] std::optional<std::string> elf_file_note(const std::filesystem::path& file,
-                                                       std::string_view section,
-                                                       std::string_view owner, std::uint32_t type);
+/// A file mapped read-only for as long as this lives, to read with the functions above
+/// without copying it. Throws MalformedElf when it cannot be opened or mapped.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::filesystem::path& file);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  [[nodiscard]] std::span<const unsigned char> bytes() const { return {data_, size_}; }
+
+ private:
+  const unsigned char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
 
 }  // namespace gantry::host

@@ -23,29 +23,33 @@ PluginError not_a_shared_library(const std::filesystem::path& file, const Malfor
                      "Remove the file from the plugin directory.");
 }
 
-bool exports_entry_alias(const std::filesystem::path& file) {
-  try {
-    return elf_file_defines_symbol_in_section(file, "boostdll", GANTRY_PLUGIN_ENTRY_ALIAS_NAME);
-  } catch (const MalformedElf& error) {
-    throw not_a_shared_library(file, error);
-  }
-}
+/// What the file says of itself before it is loaded: whether it exports gantry's entry
+/// alias, and the ABI version in its note (nullopt when it has none).
+struct PluginFileFacts {
+  bool exports_entry = false;
+  std::optional<std::uint32_t> abi_version;
+};
 
-/// The ABI version in the file's note, read without loading it; nullopt when it has none.
-std::optional<std::uint32_t> noted_abi_version(const std::filesystem::path& file) {
-  std::optional<std::string> descriptor;
+PluginFileFacts read_plugin_file(const std::filesystem::path& file) {
   try {
-    descriptor = elf_file_note(file, GANTRY_PLUGIN_ABI_NOTE_SECTION, GANTRY_PLUGIN_ABI_NOTE_OWNER,
-                               GANTRY_PLUGIN_ABI_NOTE_TYPE);
+    const MappedFile mapped(file);
+    PluginFileFacts facts;
+    facts.exports_entry =
+        elf_defines_symbol_in_section(mapped.bytes(), "boostdll", GANTRY_PLUGIN_ENTRY_ALIAS_NAME);
+    if (!facts.exports_entry) {
+      return facts;
+    }
+    const auto descriptor = elf_note(mapped.bytes(), GANTRY_PLUGIN_ABI_NOTE_SECTION,
+                                     GANTRY_PLUGIN_ABI_NOTE_OWNER, GANTRY_PLUGIN_ABI_NOTE_TYPE);
+    std::uint32_t version = 0;
+    if (descriptor && descriptor->size() == sizeof(version)) {
+      std::memcpy(&version, descriptor->data(), sizeof(version));
+      facts.abi_version = version;
+    }
+    return facts;
   } catch (const MalformedElf& error) {
     throw not_a_shared_library(file, error);
   }
-  std::uint32_t version = 0;
-  if (!descriptor || descriptor->size() != sizeof(version)) {
-    return std::nullopt;
-  }
-  std::memcpy(&version, descriptor->data(), sizeof(version));
-  return version;
 }
 
 PluginError wrong_abi_version(const std::filesystem::path& file, std::uint32_t version) {
@@ -132,11 +136,12 @@ void emit_result(sdk::EventSink& sink, const v1::Result& result) {
 InProcessEndpoint::Library InProcessEndpoint::open(const std::filesystem::path& file) {
   // Read the file before loading it: dlopen runs a library's constructors, and a plugin
   // of another ABI must not run any code here.
-  if (!exports_entry_alias(file)) {
+  const PluginFileFacts facts = read_plugin_file(file);
+  if (!facts.exports_entry) {
     throw PluginError(file, "not a gantry plugin: it exports no " GANTRY_PLUGIN_ENTRY_ALIAS_NAME,
                       "Build it with gantry_add_plugin() and one GANTRY_PLUGIN(...) line.");
   }
-  const auto noted_version = noted_abi_version(file);
+  const auto& noted_version = facts.abi_version;
   if (!noted_version) {
     throw PluginError(file,
                       "it carries no ABI version note (" GANTRY_PLUGIN_ABI_NOTE_SECTION
