@@ -25,6 +25,19 @@
 #define GANTRY_LIBDIR "lib"
 #endif
 
+// Under a sanitizer the process must exit normally: LeakSanitizer checks at exit.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define GANTRY_CHECKS_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer) || __has_feature(leak_sanitizer)
+#define GANTRY_CHECKS_AT_EXIT 1
+#endif
+#endif
+#ifndef GANTRY_CHECKS_AT_EXIT
+#define GANTRY_CHECKS_AT_EXIT 0
+#endif
+
 namespace {
 
 constexpr int kInternalError = 70;  // cli/exit_code.hpp's kInternal (EX_SOFTWARE)
@@ -83,5 +96,14 @@ int main(int argc, char** argv) {
   if (host_main == nullptr) {
     return fail("gantry's host library has no entry point", dlerror());
   }
-  return host_main(argc, argv);
+  const int status = host_main(argc, argv);
+#if !GANTRY_CHECKS_AT_EXIT
+  // Nothing of the host's is left to run: its commands have written and closed what they
+  // write by the time they return. Ending here skips unmapping and finalizing 11
+  // libraries one by one (~0.4 ms of every command); the kernel frees them at once.
+  std::fflush(nullptr);
+  ::_exit(status);
+#else
+  return status;  // a sanitizer's leak check runs at exit
+#endif
 }
