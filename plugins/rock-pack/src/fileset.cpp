@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "gantry/sdk/tree_walk.hpp"
+
 namespace gantry::rock_pack {
 namespace {
 
@@ -76,16 +78,21 @@ bool Fileset::selects(const std::string& path) const {
 
 std::vector<std::string> Fileset::select(const fs::path& root) const {
   std::vector<std::string> selected;
-  std::error_code error;
-  for (auto it = fs::recursive_directory_iterator(root, error);
-       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    const std::string name = it->path().lexically_relative(root).string();
-    // Every entry is looked at: a pattern such as "usr/lib/python3*/site-packages" can
-    // match below a directory that does not match itself.
-    if (selects(name)) {
-      selected.push_back(name);
-    }
+  std::error_code missing;
+  if (!fs::is_directory(root, missing)) {
+    return selected;  // a part that installed nothing
   }
+  sdk::walk_tree(
+      root,
+      [&](const std::string& name, const struct stat&) {
+        // Every entry is looked at: a pattern such as "usr/lib/python3*/site-packages" can
+        // match below a directory that does not match itself.
+        if (selects(name)) {
+          selected.push_back(name);
+        }
+        return true;
+      },
+      sdk::TreeDetail::kKind);
   std::sort(selected.begin(), selected.end());
   // Parents of selected entries are needed to hold them.
   std::vector<std::string> with_parents;

@@ -8,6 +8,7 @@
 
 #include "gantry/net/digest.hpp"
 #include "gantry/sdk/project_files.hpp"
+#include "gantry/sdk/tree_walk.hpp"
 
 namespace gantry::rock_pack {
 namespace {
@@ -51,22 +52,19 @@ std::int64_t add_tree_state(std::string& text, const fs::path& root, const fs::p
                             SourceState state) {
   std::vector<std::string> lines;
   std::int64_t newest = 0;
-  std::error_code error;
-  for (auto it = fs::recursive_directory_iterator(root, error);
-       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    const std::string name = it->path().lexically_relative(root).string();
+  const std::string skipped =
+      skip.empty() ? std::string() : skip.lexically_relative(root).generic_string();
+  sdk::walk_tree(root, [&](const std::string& name, const struct stat& status) {
     // What is never part of the source: gantry's state, git's, and packed rocks.
-    if (sdk::left_out_of_sources(name) || (!skip.empty() && it->path() == skip)) {
-      it.disable_recursion_pending();
-      continue;
-    }
-    struct stat status {};
-    if (::lstat(it->path().c_str(), &status) != 0) {
-      continue;
+    if (sdk::left_out_of_sources(name) || name == skipped) {
+      return false;
     }
     std::string line =
         name + " " + std::to_string(status.st_mode) + " " + std::to_string(status.st_size) + " " +
         std::to_string(status.st_mtim.tv_sec) + "." + std::to_string(status.st_mtim.tv_nsec);
+    const fs::path path =
+        S_ISREG(status.st_mode) || S_ISLNK(status.st_mode) ? root / name : fs::path();
+    std::error_code error;
     // Small files (source code, the usual edit) by content too: an editor or a checkout
     // that keeps the modification time still changes the key. Large ones by size and
     // time alone, so that a big tree is not read on every pack.
@@ -75,18 +73,19 @@ std::int64_t add_tree_state(std::string& text, const fs::path& root, const fs::p
       line += " " + std::to_string(status.st_ino) + " " + std::to_string(status.st_ctim.tv_sec) +
               "." + std::to_string(status.st_ctim.tv_nsec);
       if (S_ISLNK(status.st_mode)) {
-        line += " -> " + fs::read_symlink(it->path(), error).string();
+        line += " -> " + fs::read_symlink(path, error).string();
       }
     } else if (S_ISREG(status.st_mode) && status.st_size <= kHashedFileLimit) {
-      line += " " + file_digest(it->path());
+      line += " " + file_digest(path);
     } else if (S_ISLNK(status.st_mode)) {
-      line += " -> " + fs::read_symlink(it->path(), error).string();
+      line += " -> " + fs::read_symlink(path, error).string();
     }
-    lines.push_back(line);
+    lines.push_back(std::move(line));
     if (!S_ISDIR(status.st_mode)) {
       newest = std::max<std::int64_t>(newest, status.st_mtim.tv_sec);
     }
-  }
+    return true;
+  });
   std::sort(lines.begin(), lines.end());
   add(text, "tree", lines);
   return newest;

@@ -21,6 +21,7 @@
 #include "gantry/archive/atomic_file.hpp"
 #include "gantry/oci/media_types.hpp"
 #include "gantry/oci/oci_error.hpp"
+#include "gantry/sdk/tree_walk.hpp"
 
 namespace gantry::oci {
 namespace {
@@ -211,13 +212,16 @@ WrittenLayer LayerWriter::finish() {
 
 void add_tree(archive::TarWriter& tar, const fs::path& root, const TreeEntryPolicy& policy) {
   std::vector<std::string> names;
-  std::error_code error;
-  for (auto it = fs::recursive_directory_iterator(root, error);
-       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    names.push_back(it->path().lexically_relative(root).string());
-  }
-  if (error) {
-    throw OciError("cannot read " + root.string() + ": " + error.message());
+  try {
+    sdk::walk_tree(
+        root,
+        [&](const std::string& name, const struct stat&) {
+          names.push_back(name);
+          return true;
+        },
+        sdk::TreeDetail::kKind);
+  } catch (const Error& error) {
+    throw OciError(error.what(), error.resolution());
   }
   // Sorted as paths: a directory right before what it holds ("a/b" before "a-b").
   std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
