@@ -3,18 +3,11 @@
 #include <libdeflate.h>
 
 #include <array>
-#include <cmath>
 #include <cstdint>
 
 #include "gantry/oci/oci_error.hpp"
 
 namespace gantry::oci {
-namespace {
-
-constexpr std::size_t kSampleStride = 4;
-
-}  // namespace
-
 void BlockCompressor::Deleter::operator()(libdeflate_compressor* compressor) const {
   libdeflate_free_compressor(compressor);
 }
@@ -22,7 +15,9 @@ void BlockCompressor::Deleter::operator()(libdeflate_compressor* compressor) con
 BlockCompressor::BlockCompressor(int level, std::size_t max_block)
     : deflating_(libdeflate_alloc_compressor(level)), storing_(libdeflate_alloc_compressor(0)) {
   if (!deflating_ || !storing_) {
-    throw OciError("libdeflate has no compressor at level " + std::to_string(level));
+    throw OciError(
+        "libdeflate has no compressor at level " + std::to_string(deflating_ ? 0 : level),
+        "Install libdeflate 1.7 or later.");
   }
   // Each member is compressed here, then copied out at its real size: a string sized to
   // the bound would be zero-filled for every block. Level 0's bound is the larger one.
@@ -33,35 +28,35 @@ BlockCompressor::BlockCompressor(int level, std::size_t max_block)
 BlockCompressor::~BlockCompressor() = default;
 
 bool BlockCompressor::incompressible(std::string_view segment) {
-  if (segment.size() < 16384) {
+  if (segment.size() < kSmallestJudged) {
     return false;  // too few bytes to judge; deflate them
   }
-  // Every fourth byte: 16,384 samples of a segment judge it as well as all of them
-  // (periodic data only looks less random so), at a quarter of the cost. Four
+  segment = segment.substr(0, kSegmentSize);  // so that the sums below cannot overflow
+  // Every byte counts: a sample (every fourth byte, say) sees only the low bytes of an
+  // array of 32-bit numbers, which look random while the array compresses well. Four
   // interleaved histograms, so that the counting does not wait on its own stores.
   std::array<std::array<std::uint32_t, 256>, 4> counts{};
   const auto* bytes = reinterpret_cast<const unsigned char*>(segment.data());
-  const std::size_t samples = segment.size() / kSampleStride;
   std::size_t i = 0;
-  for (; i + 4 <= samples; i += 4) {
-    ++counts[0][bytes[i * kSampleStride]];
-    ++counts[1][bytes[(i + 1) * kSampleStride]];
-    ++counts[2][bytes[(i + 2) * kSampleStride]];
-    ++counts[3][bytes[(i + 3) * kSampleStride]];
+  for (; i + 4 <= segment.size(); i += 4) {
+    ++counts[0][bytes[i]];
+    ++counts[1][bytes[i + 1]];
+    ++counts[2][bytes[i + 2]];
+    ++counts[3][bytes[i + 3]];
   }
-  for (; i < samples; ++i) {
-    ++counts[0][bytes[i * kSampleStride]];
+  for (; i < segment.size(); ++i) {
+    ++counts[0][bytes[i]];
   }
-  const auto total = static_cast<double>(samples);
-  double entropy = 0;
+  // In integers, so that every machine decides alike: sum(count^2) / total^2 is the
+  // chance that two bytes drawn from the segment are equal, 1/256 for random bytes.
+  std::uint64_t collisions = 0;
   for (std::size_t value = 0; value < 256; ++value) {
-    const auto count = counts[0][value] + counts[1][value] + counts[2][value] + counts[3][value];
-    if (count != 0) {
-      const double share = count / total;
-      entropy -= share * std::log2(share);
-    }
+    const std::uint64_t count =
+        counts[0][value] + counts[1][value] + counts[2][value] + counts[3][value];
+    collisions += count * count;
   }
-  return entropy >= kStoredEntropy;
+  const std::uint64_t total = segment.size();
+  return 256 * collisions * 1000 <= total * total * kStoredCollisionPerMille;
 }
 
 void BlockCompressor::append_member(libdeflate_compressor* compressor, std::string_view bytes,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,16 +13,22 @@ namespace gantry::oci {
 /// Compresses one block of a layer's tar stream into gzip members (libdeflate). Stretches
 /// of the block that are already compressed (.gz, .xz, .png, wheels: byte entropy near 8
 /// bits) are stored rather than deflated: deflate wins ~0.5% on them at a sixth of the
-/// speed of a copy. The block is judged in segments of kSegmentSize bytes, each stretch of
-/// one kind becomes a gzip member of its own (RFC 1952 allows several), and the judgement
-/// depends only on the bytes, so the same block always gives the same output.
+/// speed of a copy. The block is judged in segments of kSegmentSize bytes, by how often
+/// their bytes repeat (in integers), each stretch of one kind becomes a gzip member of its
+/// own (RFC 1952 allows several), and the judgement depends only on the bytes, so the same
+/// block gives the same output on every machine.
 /// One per thread.
 class BlockCompressor {
  public:
   static constexpr std::size_t kSegmentSize = 64U << 10;
-  /// Order-0 entropy, in bits per byte, from which a segment counts as already compressed;
-  /// deflated text and binaries are below 6.5, compressed data above 7.99.
-  static constexpr double kStoredEntropy = 7.9;
+  /// Shorter stretches are always deflated: too few bytes to judge.
+  static constexpr std::size_t kSmallestJudged = 16U << 10;
+  /// A segment counts as already compressed when two of its bytes drawn at random are
+  /// equal at most this many thousandths more often than two random bytes are (1/256):
+  /// a collision entropy of 7.9 bits per byte or more. Compressed data is within 1.5%
+  /// of random (a 64 KiB segment of random bytes itself scores ~1.004); text and code
+  /// score several times 1/256.
+  static constexpr std::uint64_t kStoredCollisionPerMille = 1072;
 
   /// `max_block` is the largest block compress() will be given.
   BlockCompressor(int level, std::size_t max_block);
@@ -32,7 +39,8 @@ class BlockCompressor {
   /// The gzip members of `block`; throws OciError when libdeflate fails.
   [[nodiscard]] std::string compress(std::string_view block);
 
-  /// True when `segment` looks already compressed (see kStoredEntropy).
+  /// True when `segment` looks already compressed (see kStoredCollisionPerMille); judges
+  /// its first kSegmentSize bytes.
   [[nodiscard]] static bool incompressible(std::string_view segment);
 
  private:

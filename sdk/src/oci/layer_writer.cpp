@@ -90,10 +90,11 @@ struct LayerWriter::State {
 
   void compress_blocks() {
     std::unique_ptr<BlockCompressor> compressor;
+    std::exception_ptr unavailable;  // reported for the first block this worker takes
     try {
       compressor = std::make_unique<BlockCompressor>(level, kBlockSize);
-    } catch (const OciError&) {
-      // reported below, for the first block this worker takes
+    } catch (...) {
+      unavailable = std::current_exception();
     }
     while (true) {
       std::pair<std::size_t, std::string> job;
@@ -110,7 +111,7 @@ struct LayerWriter::State {
       std::exception_ptr error;
       try {
         if (!compressor) {
-          throw OciError("libdeflate has no compressor at level " + std::to_string(level));
+          std::rethrow_exception(unavailable);
         }
         out = compressor->compress(job.second);
       } catch (...) {

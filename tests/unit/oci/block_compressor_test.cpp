@@ -62,6 +62,17 @@ TEST(BlockCompressorTest, JudgesCompressedDataIncompressibleAndTextNot) {
   EXPECT_FALSE(BlockCompressor::incompressible(random_bytes(100, 1)));  // too short to judge
 }
 
+TEST(BlockCompressorTest, AnArrayOfSmallNumbersIsNotTakenForCompressedData) {
+  // Little-endian 32-bit numbers below 256: every fourth byte is random, the rest zero.
+  std::string array = random_bytes(BlockCompressor::kSegmentSize, 5);
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    if (i % 4 != 0) {
+      array[i] = '\0';
+    }
+  }
+  EXPECT_FALSE(BlockCompressor::incompressible(array));
+}
+
 TEST(BlockCompressorTest, StoresCompressedStretchesAndDeflatesTheRest) {
   const auto segment = BlockCompressor::kSegmentSize;
   const std::string block = text(3 * segment) + random_bytes(4 * segment, 2) + text(segment) +
