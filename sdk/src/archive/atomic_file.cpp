@@ -81,9 +81,12 @@ void AtomicFile::append_file(const std::filesystem::path& source, std::uint64_t 
         if (done < 0 && errno == EINTR) {
           continue;
         }
-        if (done < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
-                         errno == EOPNOTSUPP || errno == EBADF)) {
-          kernel_copy = false;  // another file system, or no support: copy through here
+        // Another file system, no support, or (some kernels, FUSE and network file
+        // systems) nothing copied and no error: copy the rest through here.
+        if ((done < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+                          errno == EOPNOTSUPP || errno == EBADF)) ||
+            done == 0) {
+          kernel_copy = false;
           continue;
         }
         if (done > 0) {
@@ -100,9 +103,11 @@ void AtomicFile::append_file(const std::filesystem::path& source, std::uint64_t 
         }
       }
       if (done < 0) {
-        throw Error("cannot copy " + source.string() + " into " + target_.string() + ": " +
-                        std::strerror(errno),
-                    "Free some disk space, or write elsewhere.");
+        const int error = errno;
+        throw Error(
+            "cannot copy " + source.string() + " into " + target_.string() + ": " +
+                std::strerror(error),
+            error == ENOSPC || error == EDQUOT ? "Free some disk space, or write elsewhere." : "");
       }
       if (done == 0) {
         throw Error(source.string() + " became shorter while it was copied into " +
