@@ -1,12 +1,13 @@
 #include "plugins/description_cache.hpp"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+
+#include "gantry/archive/atomic_file.hpp"
 
 namespace gantry::host {
 namespace {
@@ -70,6 +71,38 @@ std::optional<std::filesystem::path> DescriptionCache::default_dir() {
 
 // The file: its header line, then per entry a line with the plugin's path, a line
 // "SIZE MTIME_NS LENGTH", and LENGTH bytes of serialized description with a newline.
+std::optional<DescriptionCache::Entries> DescriptionCache::parse(std::string_view text) {
+  if (!text.starts_with(kFileHeader)) {
+    return std::nullopt;
+  }
+  Entries read;
+  std::size_t at = kFileHeader.size();
+  while (at < text.size()) {
+    const auto path = next_line(text, at);
+    auto numbers = next_line(text, at);
+    Entry entry;
+    std::size_t length = 0;
+    if (!path || path->empty() || !numbers || !parse_number(*numbers, entry.size) ||
+        !parse_number(*numbers, entry.mtime_ns) || !parse_number(*numbers, length) ||
+        !numbers->empty() || length >= text.size() - at || text[at + length] != '\n') {
+      return std::nullopt;
+    }
+    entry.description = text.substr(at, length);
+    at += length + 1;
+    read[std::string(*path)] = std::move(entry);
+  }
+  return read;
+}
+
+std::string DescriptionCache::serialize(const Entries& entries) {
+  std::string text(kFileHeader);
+  for (const auto& [path, entry] : entries) {
+    text += path + "\n" + std::to_string(entry.size) + " " + std::to_string(entry.mtime_ns) + " " +
+            std::to_string(entry.description.size()) + "\n" + entry.description + "\n";
+  }
+  return text;
+}
+
 void DescriptionCache::load() const {
   loaded_ = true;
   const auto file = dir_ / "descriptions";
@@ -80,59 +113,32 @@ void DescriptionCache::load() const {
   }
   std::ifstream in(file, std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!std::string_view(text).starts_with(kFileHeader)) {
-    return;
+  // Damaged: every entry is a miss, and the next store rewrites the file.
+  if (auto read = parse(text)) {
+    entries_ = std::move(*read);
   }
-  std::map<std::string, Entry> read;
-  std::size_t at = kFileHeader.size();
-  while (at < text.size()) {
-    const auto path = next_line(text, at);
-    auto numbers = next_line(text, at);
-    Entry entry;
-    std::size_t length = 0;
-    if (!path || path->empty() || !numbers || !parse_number(*numbers, entry.size) ||
-        !parse_number(*numbers, entry.mtime_ns) || !parse_number(*numbers, length) ||
-        !numbers->empty() || length >= text.size() - at || text[at + length] != '\n') {
-      return;  // damaged: every entry is a miss, and the next store rewrites the file
-    }
-    entry.description = text.substr(at, length);
-    at += length + 1;
-    read[std::string(*path)] = std::move(entry);
-  }
-  entries_ = std::move(read);
 }
 
 void DescriptionCache::save() const {
-  std::string text(kFileHeader);
-  for (const auto& [path, entry] : entries_) {
-    text += path + "\n" + std::to_string(entry.size) + " " + std::to_string(entry.mtime_ns) + " " +
-            std::to_string(entry.description.size()) + "\n" + entry.description + "\n";
+  const std::string text = serialize(entries_);
+  if (text.size() > kMaxFileBytes) {
+    return;  // it would not be read back; the next command loads what is missing
   }
   std::error_code error;
   std::filesystem::create_directories(dir_, error);
   if (error) {
     return;
   }
-  const auto file = dir_ / "descriptions";
-  auto temporary = file;
-  temporary += ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) {
-      std::filesystem::remove(temporary, error);
-      return;
-    }
-  }
-  std::filesystem::rename(temporary, file, error);
-  if (error) {
-    std::filesystem::remove(temporary, error);
-    return;
-  }
+  // Under a name of its own (mkstemp), renamed into place: concurrent processes, even in
+  // containers that share this directory and not their pids, never mix their writes.
+  archive::AtomicFile file(dir_ / "descriptions", archive::AtomicFile::Durability::kUnsynced);
+  file.write(text);
+  file.commit();
   // Earlier builds of gantry kept one NAME.desc file per plugin here.
   for (std::filesystem::directory_iterator it(dir_, error), end; !error && it != end;
        it.increment(error)) {
-    if (it->path().extension() == ".desc") {
+    const auto name = it->path().filename().string();
+    if (name.ends_with(".desc") || name.find(".desc.tmp") != std::string::npos) {
       std::error_code ignored;
       std::filesystem::remove(it->path(), ignored);
     }

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "gantry/v1/step.pb.h"
 
@@ -40,18 +41,28 @@ class DescriptionCache {
   /// Stores `description` for `identity`. Never throws.
   void store(const FileIdentity& identity, const v1::StepDescription& description) const noexcept;
 
- private:
+  /// One plugin's entry: its file's identity and its serialized description.
   struct Entry {
     std::uint64_t size = 0;
     std::int64_t mtime_ns = 0;
-    std::string description;  ///< serialized
+    std::string description;
+    bool operator==(const Entry&) const = default;
   };
+  using Entries = std::map<std::string, Entry>;  ///< by the plugin's path
+
+  /// The entries of a cache file's text; nullopt when it is not one (damaged, or another
+  /// format). Never throws on any input.
+  [[nodiscard]] static std::optional<Entries> parse(std::string_view text);
+  /// The text of a cache file holding `entries` (no path may hold a newline).
+  [[nodiscard]] static std::string serialize(const Entries& entries);
+
+ private:
   void load() const;
   void save() const;
 
   std::filesystem::path dir_;
   mutable bool loaded_ = false;
-  mutable std::map<std::string, Entry> entries_;  ///< by path
+  mutable Entries entries_;
 };
 
 }  // namespace gantry::host

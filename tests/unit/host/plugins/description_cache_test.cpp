@@ -73,7 +73,8 @@ TEST_F(DescriptionCacheTest, ADamagedFileIsAMissAndIsRewritten) {
   DescriptionCache(cache_dir_).store(one, described("one"));
   std::string text = read_file(cache_dir_ / "descriptions");
   for (const std::string& damaged :
-       {text.substr(0, text.size() - 3), text + "x", text.replace(text.find(" "), 1, "9"),
+       {text.substr(0, text.size() - 3), text + "x",
+        text.replace(text.find(" ", text.find('\n') + 1), 1, "9"),
         std::string("gantry-plugin-descriptions 2\n/a\n1 2 999999999999\n"),
         std::string("something else\n")}) {
     write_file(cache_dir_ / "descriptions", damaged);
