@@ -26,11 +26,12 @@
 #endif
 
 // Under a sanitizer the process must exit normally: LeakSanitizer checks at exit.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || defined(__SANITIZE_HWADDRESS__)
 #define GANTRY_CHECKS_AT_EXIT 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer) || __has_feature(leak_sanitizer)
+    __has_feature(memory_sanitizer) || __has_feature(leak_sanitizer) ||    \
+    __has_feature(hwaddress_sanitizer)
 #define GANTRY_CHECKS_AT_EXIT 1
 #endif
 #endif
