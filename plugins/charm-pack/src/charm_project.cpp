@@ -3,7 +3,6 @@
 #include "charm_project.hpp"
 
 #include <algorithm>
-#include <regex>
 #include <utility>
 
 #include "build_plan.hpp"
@@ -65,6 +64,43 @@ Field top(const YAML::Node& doc, const std::string& key) {
   return {key_of(doc, key), doc[key], key};
 }
 
+// charmcraft checks these with regular expressions; std::regex backtracks and recurses per
+// character, and charmcraft's name pattern has nested repetitions: a 70-character name
+// took seconds (found by the charmcraft_yaml fuzzer). The same rules, by hand.
+
+bool lowercase_letter(char c) { return c >= 'a' && c <= 'z'; }
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+/// charmcraft's ^([a-z0-9][a-z0-9-]?)*[a-z]+([a-z0-9-]?[a-z0-9])*$: lowercase letters,
+/// digits and single hyphens, at least one letter, no hyphen first or last.
+bool valid_charm_name(std::string_view name) {
+  if (name.empty() || name.front() == '-' || name.back() == '-' ||
+      name.find("--") != std::string_view::npos) {
+    return false;
+  }
+  bool letter = false;
+  for (const char c : name) {
+    letter = letter || lowercase_letter(c);
+    if (!lowercase_letter(c) && !digit(c) && c != '-') {
+      return false;
+    }
+  }
+  return letter;
+}
+
+/// One or more characters, each of them allowed.
+template <typename Allowed>
+bool made_of(std::string_view text, Allowed allowed) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), allowed);
+}
+
+/// [0-9]+(\.[0-9]+)?
+bool valid_api_version(std::string_view version) {
+  const auto dot = version.find('.');
+  return made_of(version.substr(0, dot), digit) &&
+         (dot == std::string_view::npos || made_of(version.substr(dot + 1), digit));
+}
+
 class Validator {
  public:
   Validator(const ProjectFiles& files, CharmProject& project) : files_(files), project_(project) {}
@@ -79,8 +115,7 @@ class Validator {
     }
     check_type(doc);
     project_.name = required_string(doc, "name");
-    static const std::regex kName("^([a-z0-9][a-z0-9-]?)*[a-z]+([a-z0-9-]?[a-z0-9])*$");
-    if (!std::regex_match(project_.name, kName)) {
+    if (!valid_charm_name(project_.name)) {
       files_.reader("name").invalid(
           top(doc, "name"),
           "Invalid name: Names can only use ASCII lowercase letters, numbers, and hyphens. They "
@@ -400,9 +435,6 @@ class Validator {
     if (!libs.value.IsSequence()) {
       reader.invalid(libs, "Input should be a valid list");
     }
-    static const std::regex kCharm("[a-z0-9_-]+");
-    static const std::regex kLib("[a-z0-9_]+");
-    static const std::regex kVersion("[0-9]+(\\.[0-9]+)?");
     for (std::size_t i = 0; i < libs.value.size(); ++i) {
       const Field item = reader.item(libs, i);
       static constexpr std::string_view kKeys[] = {"lib", "version"};
@@ -417,17 +449,19 @@ class Validator {
         reader.invalid(lib_field, "Library name invalid. Expected '[charm_name].[lib_name]', got " +
                                       yaml::py_repr(lib));
       }
-      if (!std::regex_match(charm, kCharm)) {
+      if (!made_of(charm, [](char c) {
+            return lowercase_letter(c) || digit(c) || c == '_' || c == '-';
+          })) {
         reader.invalid(lib_field, "Invalid charm name for lib " + yaml::py_repr(lib) + ". Value " +
                                       yaml::py_repr(charm) + " is invalid.");
       }
-      if (!std::regex_match(name, kLib)) {
+      if (!made_of(name, [](char c) { return lowercase_letter(c) || digit(c) || c == '_'; })) {
         reader.invalid(lib_field, "Library name " + yaml::py_repr(name) +
                                       " is invalid. Library names must be valid Python module "
                                       "names.");
       }
       const std::string version = reader.string(version_field);
-      if (!std::regex_match(version, kVersion)) {
+      if (!valid_api_version(version)) {
         reader.invalid(version_field, "API version not valid. Expected an integer, got " +
                                           yaml::py_repr(version.substr(0, version.find('.'))));
       }

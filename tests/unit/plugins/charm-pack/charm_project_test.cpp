@@ -190,6 +190,35 @@ TEST_F(CharmProjectTest, ValidationErrorsReadAsCharmcraftsWithTheirPosition) {
             "1:1: field 'name' required in top-level configuration");
 }
 
+TEST_F(CharmProjectTest, NamesFollowCharmcraftsRulesAndTakeNoTimeToCheck) {
+  const auto with_name = [](const std::string& name) {
+    return "name: " + name +
+           "\ntype: charm\nsummary: s\ndescription: d\nbase: ubuntu@22.04\nplatforms:\n  amd64:\n";
+  };
+  for (const std::string good : {"a", "flask-app", "9a", "a-1", "app2-b3"}) {
+    EXPECT_NO_THROW((void)load(with_name(good))) << good;
+  }
+  // The charmcraft_yaml fuzzer's finding: the regex took seconds on this one.
+  const std::string slow = "flask-" + std::string(33, 'r') + "]ello-world";
+  for (const std::string& bad :
+       std::vector<std::string>{"-a", "a-", "a--b", "123", "1-2", "Flask", "a_b", slow}) {
+    const std::string error = error_of(with_name(bad));
+    EXPECT_NE(error.find("Names can only use ASCII lowercase"), std::string::npos) << error;
+  }
+  const auto with_lib = [&](const std::string& lib, const std::string& version) {
+    return with_name("a") + "charm-libs:\n  - lib: " + lib + "\n    version: \"" + version + "\"\n";
+  };
+  EXPECT_NO_THROW((void)load(with_lib("my-charm.my_lib", "0.12")));
+  std::string error = error_of(with_lib("my charm.lib", "1"));
+  EXPECT_NE(error.find("nvalid charm name"), std::string::npos) << error;
+  error = error_of(with_lib("c.my-lib", "1"));
+  EXPECT_NE(error.find("ibrary name 'my-lib' is invalid"), std::string::npos) << error;
+  for (const std::string version : {"", "1.", ".1", "1.2.3", "v1"}) {
+    error = error_of(with_lib("c.l", version));
+    EXPECT_NE(error.find("PI version not valid"), std::string::npos) << error;
+  }
+}
+
 TEST_F(CharmProjectTest, AMissingCharmcraftYamlSaysWhereToLook) {
   try {
     (void)load_charm_project(dir_.path(), {});
