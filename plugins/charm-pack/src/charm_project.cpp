@@ -7,6 +7,7 @@
 
 #include "build_plan.hpp"
 #include "extensions.hpp"
+#include "gantry/sdk/project_name.hpp"
 #include "gantry/yaml/scalar.hpp"
 #include "project_files.hpp"
 
@@ -65,28 +66,11 @@ Field top(const YAML::Node& doc, const std::string& key) {
 }
 
 // charmcraft checks these with regular expressions; std::regex backtracks and recurses per
-// character, and charmcraft's name pattern has nested repetitions: a 70-character name
-// took seconds (found by the charmcraft_yaml fuzzer). The same rules, by hand.
+// character (its name pattern took seconds on a 70-character name, found by the
+// charmcraft_yaml fuzzer: sdk::valid_project_name now). The same rules, by hand.
 
 bool lowercase_letter(char c) { return c >= 'a' && c <= 'z'; }
 bool digit(char c) { return c >= '0' && c <= '9'; }
-
-/// charmcraft's ^([a-z0-9][a-z0-9-]?)*[a-z]+([a-z0-9-]?[a-z0-9])*$: lowercase letters,
-/// digits and single hyphens, at least one letter, no hyphen first or last.
-bool valid_charm_name(std::string_view name) {
-  if (name.empty() || name.front() == '-' || name.back() == '-' ||
-      name.find("--") != std::string_view::npos) {
-    return false;
-  }
-  bool letter = false;
-  for (const char c : name) {
-    letter = letter || lowercase_letter(c);
-    if (!lowercase_letter(c) && !digit(c) && c != '-') {
-      return false;
-    }
-  }
-  return letter;
-}
 
 /// One or more characters, each of them allowed.
 template <typename Allowed>
@@ -115,7 +99,7 @@ class Validator {
     }
     check_type(doc);
     project_.name = required_string(doc, "name");
-    if (!valid_charm_name(project_.name)) {
+    if (!sdk::valid_project_name(project_.name)) {
       files_.reader("name").invalid(
           top(doc, "name"),
           "Invalid name: Names can only use ASCII lowercase letters, numbers, and hyphens. They "

@@ -15,6 +15,7 @@
 
 #include "entrypoint.hpp"
 #include "extensions/apply_extensions.hpp"
+#include "gantry/sdk/project_name.hpp"
 #include "gantry/yaml/document.hpp"
 #include "package_repositories.hpp"
 #include "part_spec_parser.hpp"
@@ -66,24 +67,6 @@ constexpr std::string_view kDevelBaseWarning =
     "bound to change with the opening of new Ubuntu releases, suddenly and without warning.";
 
 // ---- Values with rules of their own ----------------------------------------------------
-
-/// CA constraints.py PROJECT_NAME_REGEX, spelled out: lowercase letters, digits and single
-/// hyphens inside, at least one letter.
-bool valid_name(std::string_view name) {
-  if (name.empty() || name.front() == '-' || name.back() == '-' ||
-      name.find("--") != std::string_view::npos) {
-    return false;
-  }
-  bool letter = false;
-  for (const char c : name) {
-    if (c >= 'a' && c <= 'z') {
-      letter = true;
-    } else if (!(c >= '0' && c <= '9') && c != '-') {
-      return false;
-    }
-  }
-  return letter;
-}
 
 /// CA constraints.py _VERSION_STR_REGEX: ^[a-zA-Z0-9](?:[a-zA-Z0-9:.+~-]*[a-zA-Z0-9+~])?$
 bool valid_version(std::string_view version) {
@@ -243,7 +226,7 @@ class ProjectParser {
 
   void parse_name(const Field& field) {
     project_.name = reader_.strict_string(field);
-    if (!valid_name(project_.name)) {
+    if (!sdk::valid_project_name(project_.name)) {
       reader_.invalid(field,
                       "invalid name: Names can only use ASCII lowercase letters, numbers, and "
                       "hyphens. They must have at least one letter, may not start or end with a "
