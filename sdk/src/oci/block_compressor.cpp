@@ -1,91 +1,77 @@
 #include "block_compressor.hpp"
 
-#include <libdeflate.h>
+#include <isa-l/igzip_lib.h>
 
-#include <array>
-#include <cstdint>
+#include <limits>
 
 #include "gantry/oci/oci_error.hpp"
 
 namespace gantry::oci {
-void BlockCompressor::Deleter::operator()(libdeflate_compressor* compressor) const {
-  libdeflate_free_compressor(compressor);
+namespace {
+
+/// The hash table ISA-L needs at `level`: the larger of the two sizes it defines, as its
+/// own igzip tool uses.
+std::size_t level_buffer_size(int level) {
+  switch (level) {
+    case 0:
+      return ISAL_DEF_LVL0_DEFAULT;
+    case 1:
+      return ISAL_DEF_LVL1_DEFAULT;
+    case 2:
+      return ISAL_DEF_LVL2_DEFAULT;
+    case 3:
+      return ISAL_DEF_LVL3_DEFAULT;
+    default:
+      throw OciError("ISA-L has no compression level " + std::to_string(level),
+                     "Use a level from 0 to 3.");
+  }
 }
+
+constexpr std::size_t kStoredBlockBytes = 65535;  // RFC 1951: a stored block's most
+constexpr std::size_t kStoredBlockHeader = 5;
+constexpr std::size_t kGzipWrapper = 10 + 8;  // RFC 1952: header and trailer
+
+}  // namespace
 
 BlockCompressor::BlockCompressor(int level, std::size_t max_block)
-    : deflating_(libdeflate_alloc_compressor(level)), storing_(libdeflate_alloc_compressor(0)) {
-  if (!deflating_ || !storing_) {
-    throw OciError(
-        "libdeflate has no compressor at level " + std::to_string(deflating_ ? 0 : level),
-        "Install libdeflate 1.7 or later.");
+    : level_(level), max_block_(max_block), level_buffer_(level_buffer_size(level)) {
+  if (bound(max_block) > std::numeric_limits<std::uint32_t>::max()) {
+    throw OciError("a layer block of " + std::to_string(max_block) + " bytes is too large");
   }
-  // Each member is compressed here, then copied out at its real size: a string sized to
-  // the bound would be zero-filled for every block. Level 0's bound is the larger one.
-  scratch_.resize(std::max(libdeflate_gzip_compress_bound(deflating_.get(), max_block),
-                           libdeflate_gzip_compress_bound(storing_.get(), max_block)));
 }
 
-BlockCompressor::~BlockCompressor() = default;
-
-bool BlockCompressor::incompressible(std::string_view segment) {
-  if (segment.size() < kSmallestJudged) {
-    return false;  // too few bytes to judge; deflate them
-  }
-  segment = segment.substr(0, kSegmentSize);  // so that the sums below cannot overflow
-  // Every byte counts: a sample (every fourth byte, say) sees only the low bytes of an
-  // array of 32-bit numbers, which look random while the array compresses well. Four
-  // interleaved histograms, so that the counting does not wait on its own stores.
-  std::array<std::array<std::uint32_t, 256>, 4> counts{};
-  const auto* bytes = reinterpret_cast<const unsigned char*>(segment.data());
-  std::size_t i = 0;
-  for (; i + 4 <= segment.size(); i += 4) {
-    ++counts[0][bytes[i]];
-    ++counts[1][bytes[i + 1]];
-    ++counts[2][bytes[i + 2]];
-    ++counts[3][bytes[i + 3]];
-  }
-  for (; i < segment.size(); ++i) {
-    ++counts[0][bytes[i]];
-  }
-  // In integers, so that every machine decides alike: sum(count^2) / total^2 is the
-  // chance that two bytes drawn from the segment are equal, 1/256 for random bytes.
-  std::uint64_t collisions = 0;
-  for (std::size_t value = 0; value < 256; ++value) {
-    const std::uint64_t count =
-        counts[0][value] + counts[1][value] + counts[2][value] + counts[3][value];
-    collisions += count * count;
-  }
-  const std::uint64_t total = segment.size();
-  return 256 * collisions * 1000 <= total * total * kStoredCollisionPerMille;
+std::size_t BlockCompressor::bound(std::size_t size) {
+  const std::size_t blocks =
+      std::max<std::size_t>(1, (size + kStoredBlockBytes - 1) / kStoredBlockBytes);
+  return size + blocks * kStoredBlockHeader + kGzipWrapper;
 }
 
-void BlockCompressor::append_member(libdeflate_compressor* compressor, std::string_view bytes,
-                                    std::string& out) {
-  const std::size_t size = libdeflate_gzip_compress(compressor, bytes.data(), bytes.size(),
-                                                    scratch_.data(), scratch_.size());
-  if (size == 0) {
-    throw OciError("libdeflate could not compress a layer");
+void BlockCompressor::compress(std::string_view block, std::string& out) {
+  if (block.size() > max_block_) {
+    throw OciError("a layer block of " + std::to_string(block.size()) +
+                   " bytes is larger than the compressor's " + std::to_string(max_block_));
   }
-  out.append(scratch_.data(), size);
-}
-
-std::string BlockCompressor::compress(std::string_view block) {
-  std::string out;
-  std::size_t start = 0;  // of the stretch of segments of one kind
-  bool stored = false;
-  for (std::size_t at = 0; at < block.size(); at += kSegmentSize) {
-    const bool segment_stored = incompressible(block.substr(at, kSegmentSize));
-    if (at != 0 && segment_stored != stored) {
-      append_member(stored ? storing_.get() : deflating_.get(), block.substr(start, at - start),
-                    out);
-      start = at;
-    }
-    stored = segment_stored;
+  // ISA-L stores the block when deflate would not fit in this much, so it always fits.
+  out.resize(bound(block.size()));
+  isal_zstream stream{};
+  isal_deflate_stateless_init(&stream);
+  stream.level = static_cast<std::uint32_t>(level_);
+  stream.level_buf = level_buffer_.data();
+  stream.level_buf_size = static_cast<std::uint32_t>(level_buffer_.size());
+  stream.gzip_flag = IGZIP_GZIP;
+  stream.end_of_stream = 1;
+  stream.flush = NO_FLUSH;
+  // ISA-L's API takes non-const input; it does not write to it.
+  stream.next_in = reinterpret_cast<std::uint8_t*>(const_cast<char*>(block.data()));
+  stream.avail_in = static_cast<std::uint32_t>(block.size());
+  stream.next_out = reinterpret_cast<std::uint8_t*>(out.data());
+  stream.avail_out = static_cast<std::uint32_t>(out.size());
+  const int result = isal_deflate_stateless(&stream);
+  if (result != COMP_OK) {
+    out.clear();
+    throw OciError("ISA-L could not compress a layer block (error " + std::to_string(result) + ")");
   }
-  if (start < block.size() || block.empty()) {
-    append_member(stored ? storing_.get() : deflating_.get(), block.substr(start), out);
-  }
-  return out;
+  out.resize(stream.total_out);
 }
 
 }  // namespace gantry::oci

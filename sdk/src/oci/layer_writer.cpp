@@ -38,6 +38,14 @@ std::atomic<unsigned> next_layer_number{0};
 
 }  // namespace
 
+/// One block of the tar stream on its way through: compressed by a worker, then hashed and
+/// written in order by the writer.
+struct Block {
+  std::size_t index = 0;
+  std::string input;   // the tar bytes
+  std::string output;  // their gzip members
+};
+
 struct LayerWriter::State {
   fs::path blobs_dir;
   fs::path staged;  // the blob's name until its digest is known
@@ -46,20 +54,26 @@ struct LayerWriter::State {
   Sha256 compressed;
   std::uint64_t compressed_size = 0;
   int level;
-  std::string block;
+  Block filling;  // the block the tar stream is being cut into
   std::unique_ptr<archive::TarWriter> tar;
 
-  // The compressing workers and the blocks in flight, written out in order.
+  // The threads: the compressing workers take blocks from `queue` and put them in `done`;
+  // the writer takes them from `done` in order, hashes both forms and writes the output,
+  // then gives the buffers back to `spare` for the next blocks. The tar stream's thread
+  // only cuts blocks, so that hashing and writing do not hold it up.
   std::mutex mutex;
   std::condition_variable work_ready;
   std::condition_variable block_done;
-  std::deque<std::pair<std::size_t, std::string>> queue;
-  std::map<std::size_t, std::string> done;
+  std::condition_variable block_written;
+  std::deque<Block> queue;
+  std::map<std::size_t, Block> done;
+  std::vector<Block> spare;
   std::size_t submitted = 0;
   std::size_t written = 0;
   bool stopping = false;
   std::exception_ptr failure;
   std::vector<std::thread> workers;
+  std::thread writer;
 
   State(fs::path dir, int compression_level)
       : blobs_dir(std::move(dir)),
@@ -67,11 +81,12 @@ struct LayerWriter::State {
                             std::to_string(next_layer_number++))),
         file(staged, archive::AtomicFile::Durability::kUnsynced),
         level(compression_level) {
-    block.reserve(kBlockSize);
+    filling.input.reserve(kBlockSize);
     const unsigned count = std::max(1U, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < count; ++i) {
       workers.emplace_back([this] { compress_blocks(); });
     }
+    writer = std::thread([this] { write_blocks(); });
     tar =
         std::make_unique<archive::TarWriter>([this](std::string_view bytes) { consume(bytes); }, 0);
   }
@@ -81,12 +96,25 @@ struct LayerWriter::State {
       stopping = true;
     }
     work_ready.notify_all();
+    block_done.notify_all();
     for (auto& worker : workers) {
       worker.join();
     }
+    writer.join();
   }
   State(const State&) = delete;
   State& operator=(const State&) = delete;
+
+  /// How many blocks may be cut and not yet written: enough to keep every worker busy.
+  [[nodiscard]] std::size_t max_in_flight() const { return 2 * workers.size() + 2; }
+
+  void fail(std::exception_ptr error) {
+    const std::lock_guard lock(mutex);
+    if (!failure) {
+      failure = std::move(error);
+    }
+    block_written.notify_all();
+  }
 
   void compress_blocks() {
     std::unique_ptr<BlockCompressor> compressor;
@@ -97,82 +125,93 @@ struct LayerWriter::State {
       unavailable = std::current_exception();
     }
     while (true) {
-      std::pair<std::size_t, std::string> job;
+      Block block;
       {
         std::unique_lock lock(mutex);
         work_ready.wait(lock, [&] { return stopping || !queue.empty(); });
-        if (queue.empty()) {
-          return;
+        if (stopping) {
+          return;  // the layer is abandoned, or finished and its queue empty
         }
-        job = std::move(queue.front());
+        block = std::move(queue.front());
         queue.pop_front();
       }
-      std::string out;
-      std::exception_ptr error;
       try {
         if (!compressor) {
           std::rethrow_exception(unavailable);
         }
-        out = compressor->compress(job.second);
+        compressor->compress(block.input, block.output);
       } catch (...) {
-        error = std::current_exception();
+        fail(std::current_exception());
+        continue;
       }
       const std::lock_guard lock(mutex);
-      if (error && !failure) {
-        failure = error;
-      }
-      done[job.first] = std::move(out);
+      done.emplace(block.index, std::move(block));
       block_done.notify_all();
     }
   }
 
-  void emit(std::string_view bytes) {
-    compressed.update(bytes);
-    file.write(bytes);
-    compressed_size += bytes.size();
-  }
-
-  /// Writes finished blocks in order; waits while more than `in_flight` are pending.
-  void drain(std::size_t in_flight) {
-    std::unique_lock lock(mutex);
+  void write_blocks() {
     while (true) {
-      if (failure) {
-        std::rethrow_exception(failure);
-      }
-      const auto ready = done.find(written);
-      if (ready != done.end()) {
-        std::string bytes = std::move(ready->second);
+      Block block;
+      {
+        std::unique_lock lock(mutex);
+        block_done.wait(lock, [&] { return stopping || done.contains(written); });
+        if (stopping) {
+          return;
+        }
+        const auto ready = done.find(written);
+        block = std::move(ready->second);
         done.erase(ready);
-        ++written;
-        lock.unlock();
-        emit(bytes);
-        lock.lock();
-        continue;
       }
-      if (submitted - written <= in_flight) {
+      try {
+        uncompressed.update(block.input);
+        compressed.update(block.output);
+        file.write(block.output);
+        compressed_size += block.output.size();
+      } catch (...) {
+        fail(std::current_exception());
         return;
       }
-      block_done.wait(lock);
+      const std::lock_guard lock(mutex);
+      ++written;
+      block.input.clear();
+      spare.push_back(std::move(block));
+      block_written.notify_all();
+    }
+  }
+
+  /// Waits until at most `in_flight` blocks are cut and not written; rethrows what failed.
+  void wait_for_writes(std::size_t in_flight) {
+    std::unique_lock lock(mutex);
+    block_written.wait(lock, [&] { return failure || submitted - written <= in_flight; });
+    if (failure) {
+      std::rethrow_exception(failure);
     }
   }
 
   void submit() {
-    if (block.empty()) {
+    if (filling.input.empty()) {
       return;
     }
+    wait_for_writes(max_in_flight() - 1);
     {
       const std::lock_guard lock(mutex);
-      queue.emplace_back(submitted++, std::move(block));
+      filling.index = submitted++;
+      queue.push_back(std::move(filling));
+      if (spare.empty()) {
+        filling = Block{};
+        filling.input.reserve(kBlockSize);
+      } else {
+        filling = std::move(spare.back());
+        spare.pop_back();
+      }
     }
     work_ready.notify_one();
-    block.clear();
-    block.reserve(kBlockSize);
-    drain(2 * workers.size());
   }
 
   void consume(std::string_view bytes) {
-    uncompressed.update(bytes);
     while (!bytes.empty()) {
+      auto& block = filling.input;
       const auto room = kBlockSize - block.size();
       block.append(bytes.substr(0, room));
       bytes.remove_prefix(std::min(room, bytes.size()));
@@ -194,7 +233,7 @@ WrittenLayer LayerWriter::finish() {
   auto& state = *state_;
   state.tar->finish();
   state.submit();
-  state.drain(0);
+  state.wait_for_writes(0);
   WrittenLayer layer;
   layer.diff_id = state.uncompressed.finish();
   layer.descriptor.media_type = std::string(media_type::kOciLayerGzip);

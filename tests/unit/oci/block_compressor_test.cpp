@@ -6,6 +6,8 @@
 #include <random>
 #include <string>
 
+#include "gantry/oci/oci_error.hpp"
+
 namespace gantry::oci {
 namespace {
 
@@ -28,8 +30,8 @@ std::string text(std::size_t size) {
   return bytes;
 }
 
-/// Every gzip member of `blob`, decompressed and concatenated, as `gzip -dc` reads it;
-/// `members` counts them.
+/// Every gzip member of `blob`, decompressed (libdeflate: another implementation than the
+/// one that compressed) and concatenated, as `gzip -dc` reads it; `members` counts them.
 std::string gunzip(const std::string& blob, std::size_t* members = nullptr) {
   libdeflate_decompressor* decompressor = libdeflate_alloc_decompressor();
   std::string out;
@@ -55,45 +57,58 @@ std::string gunzip(const std::string& blob, std::size_t* members = nullptr) {
   return out;
 }
 
-TEST(BlockCompressorTest, JudgesCompressedDataIncompressibleAndTextNot) {
-  EXPECT_TRUE(BlockCompressor::incompressible(random_bytes(BlockCompressor::kSegmentSize, 1)));
-  EXPECT_FALSE(BlockCompressor::incompressible(text(BlockCompressor::kSegmentSize)));
-  EXPECT_FALSE(BlockCompressor::incompressible(std::string(BlockCompressor::kSegmentSize, '\0')));
-  EXPECT_FALSE(BlockCompressor::incompressible(random_bytes(100, 1)));  // too short to judge
+std::string compressed(BlockCompressor& compressor, std::string_view block) {
+  std::string out = "left over from the block before";
+  compressor.compress(block, out);
+  return out;
 }
 
-TEST(BlockCompressorTest, AnArrayOfSmallNumbersIsNotTakenForCompressedData) {
-  // Little-endian 32-bit numbers below 256: every fourth byte is random, the rest zero.
-  std::string array = random_bytes(BlockCompressor::kSegmentSize, 5);
-  for (std::size_t i = 0; i < array.size(); ++i) {
-    if (i % 4 != 0) {
-      array[i] = '\0';
-    }
-  }
-  EXPECT_FALSE(BlockCompressor::incompressible(array));
-}
-
-TEST(BlockCompressorTest, StoresCompressedStretchesAndDeflatesTheRest) {
-  const auto segment = BlockCompressor::kSegmentSize;
-  const std::string block = text(3 * segment) + random_bytes(4 * segment, 2) + text(segment) +
-                            random_bytes(segment / 2, 3);
+TEST(BlockCompressorTest, TextShrinksAndReadsBackAsOneMember) {
+  const std::string block = text(1U << 20);
   BlockCompressor compressor(2, block.size());
-  const std::string blob = compressor.compress(block);
+  const std::string blob = compressed(compressor, block);
   std::size_t members = 0;
   EXPECT_EQ(gunzip(blob, &members), block);
-  EXPECT_EQ(members, 4U);  // text, random, text, random
-  // Stored stretches cost their size plus a few bytes; the text shrinks to a fraction.
-  const std::size_t random_size = 4 * segment + segment / 2;
-  EXPECT_GT(blob.size(), random_size);
-  EXPECT_LT(blob.size(), random_size + segment / 4);
+  EXPECT_EQ(members, 1U);
+  EXPECT_LT(blob.size(), block.size() / 4);
 }
 
-TEST(BlockCompressorTest, TheSameBlockGivesTheSameBytes) {
+TEST(BlockCompressorTest, CompressedDataIsStoredWithinTheBound) {
+  for (const std::size_t size :
+       {std::size_t{1}, std::size_t{65535}, std::size_t{65536}, std::size_t{1U << 20}}) {
+    const std::string block = random_bytes(size, static_cast<unsigned>(size));
+    BlockCompressor compressor(2, size);
+    const std::string blob = compressed(compressor, block);
+    EXPECT_EQ(gunzip(blob), block) << size;
+    EXPECT_LE(blob.size(), BlockCompressor::bound(size)) << size;
+  }
+}
+
+TEST(BlockCompressorTest, TheSameBlockGivesTheSameBytesAtEveryLevel) {
   const std::string block = text(100000) + random_bytes(300000, 4) + text(70000);
-  BlockCompressor one(2, block.size());
-  BlockCompressor two(2, block.size());
-  EXPECT_EQ(one.compress(block), two.compress(block));
-  EXPECT_EQ(gunzip(one.compress("")), "");
+  for (int level = 0; level <= 3; ++level) {
+    BlockCompressor one(level, block.size());
+    BlockCompressor two(level, block.size());
+    const std::string blob = compressed(one, block);
+    EXPECT_EQ(blob, compressed(two, block)) << level;
+    EXPECT_EQ(compressed(one, block), blob) << level;  // a compressor keeps no state
+    EXPECT_EQ(gunzip(blob), block) << level;
+  }
+}
+
+TEST(BlockCompressorTest, AnEmptyBlockIsAnEmptyMember) {
+  BlockCompressor compressor(2, 16);
+  std::size_t members = 0;
+  EXPECT_EQ(gunzip(compressed(compressor, ""), &members), "");
+  EXPECT_EQ(members, 1U);
+}
+
+TEST(BlockCompressorTest, RefusesALevelISALHasNotAndABlockTooLarge) {
+  EXPECT_THROW(BlockCompressor(4, 16), OciError);
+  EXPECT_THROW(BlockCompressor(-1, 16), OciError);
+  BlockCompressor compressor(1, 16);
+  std::string out;
+  EXPECT_THROW(compressor.compress(std::string(17, 'x'), out), OciError);
 }
 
 }  // namespace

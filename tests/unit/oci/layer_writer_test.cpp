@@ -1,9 +1,14 @@
 #include "gantry/oci/layer_writer.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <random>
+
 #include "command.hpp"
+#include "gantry/sdk/error.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 
 namespace gantry::oci {
@@ -62,6 +67,37 @@ TEST(LayerWriterTest, TheSameTreeGivesTheSameBytes) {
   LayerWriter second(dir.path() / "two");
   add_tree(second.tar(), dir.path() / "tree");
   EXPECT_EQ(second.finish().descriptor.digest, a.descriptor.digest);
+}
+
+TEST(LayerWriterTest, AWriteThatFailsFailsTheLayerAndLeavesNoFile) {
+  sdk::TemporaryDirectory dir("gantry-layer-");
+  std::mt19937 generator(7);
+  std::string noise(3U << 20, '\0');
+  for (auto& byte : noise) {
+    byte = static_cast<char>(generator() & 0xFFU);
+  }
+  testing::write_file(dir.path() / "tree/noise", noise);  // stored: the blob is ~3 MiB
+  fs::create_directories(dir.path() / "blobs");
+  // A disk that fills up after 1 MiB: writes beyond it fail with EFBIG.
+  const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit previous{};
+  ::getrlimit(RLIMIT_FSIZE, &previous);
+  rlimit limit = previous;
+  limit.rlim_cur = 1U << 20;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limit), 0);
+  std::string message;
+  try {
+    LayerWriter layer(dir.path() / "blobs");
+    add_tree(layer.tar(), dir.path() / "tree");
+    (void)layer.finish();
+  } catch (const Error& error) {
+    message = error.what();
+  }
+  ::setrlimit(RLIMIT_FSIZE, &previous);
+  std::signal(SIGXFSZ, previous_handler);
+  EXPECT_NE(message.find("cannot write"), std::string::npos) << message;
+  EXPECT_NE(message.find("File too large"), std::string::npos) << message;
+  EXPECT_TRUE(fs::is_empty(dir.path() / "blobs"));
 }
 
 }  // namespace
