@@ -28,6 +28,7 @@
 #include "part_key.hpp"
 #include "python_install.hpp"
 #include "source_layered_part.hpp"
+#include "tree_discarder.hpp"
 
 namespace gantry::rock_pack {
 namespace {
@@ -269,9 +270,7 @@ class Lifecycle {
       return *previous;
     }
     fs::remove(record_file());
-    fs::remove_all(options_.work_dir / "parts");
-    fs::remove_all(stage_dir());
-    fs::remove_all(prime_dir());
+    discarder_.discard({options_.work_dir / "parts", stage_dir(), prime_dir()});
     fs::create_directories(stage_dir());
     fs::create_directories(prime_dir());
     for (const PartSpec* part : order) {
@@ -956,6 +955,7 @@ class Lifecycle {
   std::map<std::string, std::string> primed_owner_;
   std::map<std::string, std::vector<std::string>> primed_by_;
   PrimedTree primed_;
+  TreeDiscarder discarder_{options_.work_dir / ".trash"};
 };
 
 }  // namespace
