@@ -342,7 +342,7 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
       image.add_layer(write(), "Add part " + part);
       return;
     }
-    std::string text = "gantry-rock-layer 1\n" + key_of->second + "\n" + std::to_string(mtime) +
+    std::string text = "gantry-rock-layer 2\n" + key_of->second + "\n" + std::to_string(mtime) +
                        "\n" + (base ? base->manifest_digest.str() : "bare") + "\n" +
                        primed.prime_definition;
     for (const auto& name : names) {
