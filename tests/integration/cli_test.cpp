@@ -163,6 +163,30 @@ TEST_F(CliTest, AFailingStepExits1SkipsDependentsAndPointsAtTheLog) {
   EXPECT_FALSE(std::filesystem::exists(project_.path() / "shipped"));
 }
 
+TEST_F(CliTest, AFullDiskLeavesTheLogIncompleteAndSaysSoWhileTheRunGoesOn) {
+  write_pipeline(R"(steps:
+  build: {uses: exec, with: {command: sh, args: ["-c", "seq 1 3000; exit 2"]}}
+)");
+  // Files stop growing at 4 KiB, as on a full disk: writes past it fail with EFBIG. Quiet,
+  // so that stderr (a file too) stays below it.
+  const auto result = run_command(
+      {.argv = {"bash", "-c", "trap '' XFSZ; ulimit -f 4; exec \"$0\" -q run --output plain",
+                kGantry.string()},
+       .unset_env = {"GANTRY_PLUGIN_PATH", "GANTRY_VERBOSITY"},
+       .cwd = project_.path()});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find("error: step 'build' (exec) failed: command 'sh' exited with status 2"),
+            std::string::npos)
+      << result.err;
+  const std::string warning = "/events.jsonl is incomplete from here on: File too large\n";
+  const auto said = result.err.find(warning);
+  ASSERT_NE(said, std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find(warning, said + 1), std::string::npos) << "said once";
+  EXPECT_NE(result.err.find("/events.jsonl' (incomplete: File too large)"), std::string::npos)
+      << result.err;
+  EXPECT_EQ(result.err.find("LOG ERROR"), std::string::npos) << result.err;
+}
+
 TEST_F(CliTest, InterruptCancelsRunningStepsAndExits130) {
   write_pipeline(R"(steps:
   wait:

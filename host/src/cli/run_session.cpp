@@ -38,7 +38,8 @@ std::unique_ptr<Reporter> console_reporter(const OutputOptions& output, const st
                    "Use --output auto, tty, plain or json.");
 }
 
-void print_failure(const RunSummary& summary, const std::filesystem::path& log_file) {
+void print_failure(const RunSummary& summary, const std::filesystem::path& log_file,
+                   const std::string& log_error) {
   for (const auto& step : summary.steps) {
     if (step.state != StepState::kFailed) {
       continue;
@@ -52,7 +53,11 @@ void print_failure(const RunSummary& summary, const std::filesystem::path& log_f
   if (summary.interrupted) {
     std::cerr << "error: interrupted\n";
   }
-  std::cerr << "Full execution log: '" << log_file.string() << "'\n";
+  std::cerr << "Full execution log: '" << log_file.string() << "'";
+  if (!log_error.empty()) {
+    std::cerr << " (incomplete: " << log_error << ")";
+  }
+  std::cerr << "\n";
 }
 
 }  // namespace
@@ -103,7 +108,9 @@ ExitCode report_session(const std::filesystem::path& working_directory, const Ru
   });
   FanOutReporter reporter;
   reporter.add(console_reporter(settings.output, run_id));
-  reporter.add(JsonLinesReporter::to_file(run_id, log_file));
+  auto file_log = JsonLinesReporter::to_file(run_id, log_file);
+  const JsonLinesReporter& event_log = *file_log;
+  reporter.add(std::move(file_log));
 
   const InterruptGuard interrupt;
   const RunSummary summary = execute(reporter, run_id, &InterruptGuard::interrupted);
@@ -124,11 +131,11 @@ ExitCode report_session(const std::filesystem::path& working_directory, const Ru
     std::cout.flush();
   }
   if (summary.interrupted) {
-    print_failure(summary, log_file);
+    print_failure(summary, log_file, event_log.write_error());
     return ExitCode::kInterrupted;
   }
   if (!summary.succeeded()) {
-    print_failure(summary, log_file);
+    print_failure(summary, log_file, event_log.write_error());
     return ExitCode::kStepFailed;
   }
   return ExitCode::kOk;
