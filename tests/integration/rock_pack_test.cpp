@@ -397,6 +397,30 @@ TEST_F(RockPackTest, AFailingPartShowsItsOutputAndLeavesThePreviousRockIntact) {
   EXPECT_EQ(read_file(project_ / "hello_0.1_amd64.rock"), before);
 }
 
+TEST_F(RockPackTest, AFullDiskFailsThePackSaysWhatToDoAndLeavesThePreviousRockIntact) {
+  ASSERT_EQ(pack(project_).exit_code, 0);
+  const auto before = read_file(project_ / "hello_0.1_amd64.rock");
+  std::string noise(2U << 20, '\0');
+  std::uint32_t state = 11;
+  for (auto& byte : noise) {
+    state = state * 1664525U + 1013904223U;
+    byte = static_cast<char>(state >> 24U);
+  }
+  write_file(project_ / "files/srv/noise.bin", noise);  // stored: a layer of 2 MiB
+  // Files stop growing at 1 MiB, as on a full disk: writes past it fail with EFBIG.
+  const auto result =
+      pack(project_, {}, {"bash", "-c", "trap '' XFSZ; ulimit -f 1024; exec \"$0\" \"$@\""});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("File too large"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("Recommended resolution: Free some disk space"), std::string::npos)
+      << result.err;
+  EXPECT_EQ(read_file(project_ / "hello_0.1_amd64.rock"), before);
+  for (const auto& entry : fs::directory_iterator(project_)) {
+    const auto name = entry.path().filename().string();
+    EXPECT_TRUE(name == ".gantry" || !name.starts_with(".")) << "left behind: " << name;
+  }
+}
+
 TEST_F(RockPackTest, AStageConflictNamesBothParts) {
   std::string yaml = kRockcraft;
   yaml +=

@@ -23,6 +23,7 @@
 #include "gantry/deb/staging_tree.hpp"
 #include "gantry/sdk/child_process.hpp"
 #include "gantry/sdk/error.hpp"
+#include "gantry/sdk/file_copy.hpp"
 #include "gantry/sdk/project_files.hpp"
 #include "go_build.hpp"
 #include "part_key.hpp"
@@ -61,7 +62,7 @@ void place_file(const fs::path& source, const fs::path& target, FileMove move) {
       return;
     }
   }
-  fs::copy_file(source, target);
+  sdk::copy_to_new_file(source, target);
 }
 
 /// Copies the tree at `from` into `to`: directories, regular files (copied or linked),

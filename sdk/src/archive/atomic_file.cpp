@@ -104,10 +104,11 @@ void AtomicFile::append_file(const std::filesystem::path& source, std::uint64_t 
       }
       if (done < 0) {
         const int error = errno;
-        throw Error(
-            "cannot copy " + source.string() + " into " + target_.string() + ": " +
-                std::strerror(error),
-            error == ENOSPC || error == EDQUOT ? "Free some disk space, or write elsewhere." : "");
+        throw Error("cannot copy " + source.string() + " into " + target_.string() + ": " +
+                        std::strerror(error),
+                    error == ENOSPC || error == EDQUOT || error == EFBIG
+                        ? "Free some disk space, or write elsewhere."
+                        : "");
       }
       if (done == 0) {
         throw Error(source.string() + " became shorter while it was copied into " +

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 #include <optional>
+#include <system_error>
 
 #include "gantry/sdk/error.hpp"
+#include "gantry/sdk/file_error.hpp"
 #include "gantry/sdk/utf8.hpp"
 #include "gantry/sdk/value.hpp"
 
@@ -205,6 +208,14 @@ v1::Result run_step(Step& step, v1::RunRequest request, EventSink& sink) noexcep
         result = sink.cancelled()
                      ? cancelled()
                      : failed(context.redact(error.what()), context.redact(error.resolution()));
+      } catch (const std::filesystem::filesystem_error& error) {
+        // A full disk or a refused permission is the machine's, not a fault of the step.
+        result = sink.cancelled() ? cancelled()
+                                  : failed(context.redact(error.what()),
+                                           error.code().category() == std::generic_category() ||
+                                                   error.code().category() == std::system_category()
+                                               ? file_error_resolution(error.code().value())
+                                               : "");
       } catch (const std::exception& error) {
         result = sink.cancelled() ? cancelled()
                                   : failed("internal error in step '" + description.name() +

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <system_error>
+
 #include "fake_endpoint.hpp"
 #include "gantry/sdk/error.hpp"
 #include "gantry/sdk/fake_context.hpp"
@@ -72,6 +75,20 @@ TEST(StepRunnerTest, OtherExceptionsAreInternalErrorsNamingTheStep) {
   FakeContext fake;
   fake.set("name", string_value("x"));
   EXPECT_EQ(fake.run(step).message(), "internal error in step 'greeter': oops");
+}
+
+TEST(StepRunnerTest, AFileSystemErrorIsTheMachinesNotAnInternalError) {
+  LambdaStep step(greeter(), [](Context&) {
+    throw std::filesystem::filesystem_error("cannot create directories", "/full/disk",
+                                            std::make_error_code(std::errc::no_space_on_device));
+  });
+  FakeContext fake;
+  fake.set("name", string_value("ada"));
+  const auto result = fake.run(step);
+  EXPECT_EQ(result.outcome(), v1::OUTCOME_FAILED);
+  EXPECT_EQ(result.message().find("internal error"), std::string::npos) << result.message();
+  EXPECT_NE(result.message().find("/full/disk"), std::string::npos) << result.message();
+  EXPECT_EQ(result.resolution(), "Free some disk space, or write elsewhere.");
 }
 
 TEST(StepRunnerTest, NonExceptionThrowIsStillOneFailedResult) {
