@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -415,6 +416,49 @@ TEST_F(RockPackTest, AFullDiskFailsThePackSaysWhatToDoAndLeavesThePreviousRockIn
   EXPECT_NE(result.err.find("Recommended resolution: Free some disk space"), std::string::npos)
       << result.err;
   EXPECT_EQ(read_file(project_ / "hello_0.1_amd64.rock"), before);
+  for (const auto& entry : fs::directory_iterator(project_)) {
+    const auto name = entry.path().filename().string();
+    EXPECT_TRUE(name == ".gantry" || !name.starts_with(".")) << "left behind: " << name;
+  }
+}
+
+TEST_F(RockPackTest, ACtrlCWhileALayerIsWrittenStopsItAndLeavesThePreviousRockIntact) {
+  write_file(project_ / "rockcraft.yaml", R"(name: big
+summary: A big layer
+description: One dump part.
+version: "1"
+base: bare
+build-base: ubuntu@24.04
+platforms:
+  amd64:
+entrypoint-command: /bin/true
+parts:
+  big:
+    plugin: dump
+    source: big
+)");
+  write_file(project_ / "big/first", "first\n");
+  ASSERT_EQ(pack(project_).exit_code, 0);
+  const auto before = read_file(project_ / "big_1_amd64.rock");
+  std::uint32_t state = 5;
+  for (int file = 0; file < 2000; ++file) {  // 64 MB of text
+    std::string text;
+    while (text.size() < 32768) {
+      state = state * 1103515245U + 12345U;
+      text += "line " + std::to_string(state >> 8U) + "\n";
+    }
+    write_file(project_ / "big" / ("file-" + std::to_string(file)), text);
+  }
+  BackgroundCommand packing(
+      {.argv = {kGantry, "--output=plain", "rock-pack", "--project", project_.string()},
+       .unset_env = {"GANTRY_PLUGIN_PATH", "SOURCE_DATE_EPOCH"},
+       .cwd = work_.path()});
+  ASSERT_TRUE(packing.wait_for_stderr("Priming big", std::chrono::seconds(60)));
+  packing.signal(SIGINT);
+  const auto result = packing.wait();
+  EXPECT_EQ(result.exit_code, 130) << result.err;
+  EXPECT_NE(result.err.find("[rock-pack] cancelled"), std::string::npos) << result.err;
+  EXPECT_EQ(read_file(project_ / "big_1_amd64.rock"), before);
   for (const auto& entry : fs::directory_iterator(project_)) {
     const auto name = entry.path().filename().string();
     EXPECT_TRUE(name == ".gantry" || !name.starts_with(".")) << "left behind: " << name;

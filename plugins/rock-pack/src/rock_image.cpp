@@ -264,7 +264,8 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
     }
     return kept;
   };
-  const oci::TreeEntryPolicy policy{.mtime = epoch, .adjust = adjust};
+  const oci::TreeEntryPolicy policy{
+      .mtime = epoch, .adjust = adjust, .cancelled = options.cancelled};
 
   // A layer from the cache when its key is known there, else written and remembered.
   const auto reuse_or_write = [&](const std::string& key, const std::string& comment,
@@ -334,7 +335,7 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
       oci::LayerWriter layer(image.blobs_dir());
       const fs::path& root = primed.root_of(part);
       oci::add_paths(layer.tar(), root, layer_names(root, names),
-                     {.mtime = mtime, .adjust = policy.adjust});
+                     {.mtime = mtime, .adjust = policy.adjust, .cancelled = policy.cancelled});
       return layer.finish();
     };
     const auto key_of = primed.part_keys.find(part);

@@ -21,6 +21,7 @@
 #include "gantry/archive/atomic_file.hpp"
 #include "gantry/oci/media_types.hpp"
 #include "gantry/oci/oci_error.hpp"
+#include "gantry/sdk/error.hpp"
 #include "gantry/sdk/tree_walk.hpp"
 
 namespace gantry::oci {
@@ -278,6 +279,9 @@ void add_paths(archive::TarWriter& tar, const fs::path& root, const std::vector<
   // name becomes a hard link only when it would read back the same.
   std::map<std::pair<dev_t, ino_t>, archive::TarEntry> seen;
   for (const auto& name : names) {
+    if (policy.cancelled && policy.cancelled()) {
+      throw Cancelled();
+    }
     const fs::path relative(name);
     if (name.empty() || relative.is_absolute() ||
         std::any_of(relative.begin(), relative.end(),

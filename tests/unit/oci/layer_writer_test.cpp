@@ -69,6 +69,24 @@ TEST(LayerWriterTest, TheSameTreeGivesTheSameBytes) {
   EXPECT_EQ(second.finish().descriptor.digest, a.descriptor.digest);
 }
 
+TEST(LayerWriterTest, ACancelStopsTheLayerBetweenEntriesAndLeavesNoFile) {
+  sdk::TemporaryDirectory dir("gantry-layer-");
+  for (int i = 0; i < 20; ++i) {
+    testing::write_file(dir.path() / "tree" / ("file-" + std::to_string(i)),
+                        std::string(300000, static_cast<char>('a' + i)));
+  }
+  fs::create_directories(dir.path() / "blobs");
+  int asked = 0;
+  try {
+    LayerWriter layer(dir.path() / "blobs");
+    add_tree(layer.tar(), dir.path() / "tree", {.cancelled = [&] { return ++asked > 12; }});
+    FAIL() << "the layer was finished";
+  } catch (const Cancelled&) {
+  }
+  EXPECT_EQ(asked, 13);  // asked before each entry, and no more once it said yes
+  EXPECT_TRUE(fs::is_empty(dir.path() / "blobs"));
+}
+
 TEST(LayerWriterTest, AWriteThatFailsFailsTheLayerAndLeavesNoFile) {
   sdk::TemporaryDirectory dir("gantry-layer-");
   std::mt19937 generator(7);

@@ -52,6 +52,9 @@ class LayerWriter {
 struct TreeEntryPolicy {
   std::int64_t mtime = 0;  ///< every entry's time (reproducible layers)
   std::function<void(const std::string& name, archive::TarEntry& entry)> adjust{};
+  /// Asked before each entry; when it says true, adding stops with gantry::Cancelled, so
+  /// that a Ctrl-C does not wait for a layer of gigabytes to be written.
+  std::function<bool()> cancelled{};
 };
 
 /// Adds everything under `root` to `tar` (not `root` itself): sorted by path, each
