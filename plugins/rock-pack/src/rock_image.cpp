@@ -273,15 +273,19 @@ PackedRock write_rock(const RockProject& project, const PrimedTree& primed,
     if (options.cancelled()) {
       throw Cancelled();
     }
+    // Layers another compressor wrote (another ISA-L, another kind of CPU) are not reused:
+    // the rock would differ from one packed afresh.
+    const std::string entry =
+        net::sha256_of(key + "\n" + oci::LayerWriter::compressor_fingerprint()).hex();
     if (!options.layer_cache.empty()) {
-      if (auto cached = cached_layer(options.layer_cache, key, image.blobs_dir())) {
+      if (auto cached = cached_layer(options.layer_cache, entry, image.blobs_dir())) {
         image.add_layer(*cached, comment);
         return;
       }
     }
     const auto written = write();
     if (!options.layer_cache.empty()) {
-      remember_layer(options.layer_cache, key, written, image.blobs_dir());
+      remember_layer(options.layer_cache, entry, written, image.blobs_dir());
     }
     image.add_layer(written, comment);
   };

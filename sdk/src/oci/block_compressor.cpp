@@ -9,8 +9,9 @@
 namespace gantry::oci {
 namespace {
 
-/// The hash table ISA-L needs at `level`: the larger of the two sizes it defines, as its
-/// own igzip tool uses.
+/// The working buffer ISA-L takes at `level`: its default size (ISAL_DEF_LVLn_LARGE), as
+/// its own igzip tool uses. Where ISA-L ends its deflate blocks depends on it: another
+/// size changes every layer's bytes (LayerWriter::compressor_fingerprint sees it).
 std::size_t level_buffer_size(int level) {
   switch (level) {
     case 0:

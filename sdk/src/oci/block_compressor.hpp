@@ -12,8 +12,8 @@ namespace gantry::oci {
 /// file of several; gzip, Go, Python and zlib's readers take them), with ISA-L's stateless
 /// deflate. A block that deflate would make larger (already compressed data) is stored.
 /// ISA-L picks its code for the CPU; its kernels from SSE4.2 up write the same bytes, so
-/// the same block gives the same member on every x86-64 machine with SSE4.2 (Nehalem,
-/// 2008, and later). One per thread.
+/// with one ISA-L version the same block gives the same member on every x86-64 machine
+/// with SSE4.2 (Nehalem, 2008, and later). One per thread.
 class BlockCompressor {
  public:
   /// `level` is ISA-L's, 0 to 3; `max_block` is the largest block compress() is given.
