@@ -209,13 +209,17 @@ v1::Result run_step(Step& step, v1::RunRequest request, EventSink& sink) noexcep
                      ? cancelled()
                      : failed(context.redact(error.what()), context.redact(error.resolution()));
       } catch (const std::filesystem::filesystem_error& error) {
-        // A full disk or a refused permission is the machine's, not a fault of the step.
-        result = sink.cancelled() ? cancelled()
-                                  : failed(context.redact(error.what()),
-                                           error.code().category() == std::generic_category() ||
-                                                   error.code().category() == std::system_category()
-                                               ? file_error_resolution(error.code().value())
-                                               : "");
+        // A full disk or a refused permission is the machine's, not a fault of the step;
+        // another file system error (a path that is not there) may well be the step's.
+        const bool errno_value = error.code().category() == std::generic_category() ||
+                                 error.code().category() == std::system_category();
+        const std::string resolution =
+            errno_value ? file_error_resolution(error.code().value()) : std::string();
+        result = sink.cancelled()      ? cancelled()
+                 : !resolution.empty() ? failed(context.redact(error.what()), resolution)
+                                       : failed("internal error in step '" + description.name() +
+                                                    "': " + context.redact(error.what()),
+                                                "Report this to the step's authors.");
       } catch (const std::exception& error) {
         result = sink.cancelled() ? cancelled()
                                   : failed("internal error in step '" + description.name() +

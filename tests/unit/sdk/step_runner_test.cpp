@@ -91,6 +91,19 @@ TEST(StepRunnerTest, AFileSystemErrorIsTheMachinesNotAnInternalError) {
   EXPECT_EQ(result.resolution(), "Free some disk space, or write elsewhere.");
 }
 
+TEST(StepRunnerTest, AFileSystemErrorWithNothingToDoStaysTheStepsInternalError) {
+  LambdaStep step(greeter(), [](Context&) {
+    throw std::filesystem::filesystem_error(
+        "cannot open", "/no/such/file", std::make_error_code(std::errc::no_such_file_or_directory));
+  });
+  FakeContext fake;
+  fake.set("name", string_value("ada"));
+  const auto result = fake.run(step);
+  EXPECT_EQ(result.message().rfind("internal error in step 'greeter': ", 0), 0U)
+      << result.message();
+  EXPECT_EQ(result.resolution(), "Report this to the step's authors.");
+}
+
 TEST(StepRunnerTest, NonExceptionThrowIsStillOneFailedResult) {
   LambdaStep step(greeter(), [](Context&) { throw 42; });
   FakeContext fake;
