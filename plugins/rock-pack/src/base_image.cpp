@@ -16,6 +16,7 @@
 #include "gantry/oci/image_source.hpp"
 #include "gantry/oci/image_transports.hpp"
 #include "gantry/sdk/error.hpp"
+#include "gantry/sdk/file_copy.hpp"
 
 namespace gantry::rock_pack {
 namespace {
@@ -218,8 +219,8 @@ std::optional<BaseImage> cached_base(const fs::path& cache, const oci::Digest& d
       }
       fs::create_hard_link(blob, blobs_dir / written.descriptor.digest.hex(), error);
       if (error) {
-        fs::copy_file(blob, blobs_dir / written.descriptor.digest.hex(),
-                      fs::copy_options::overwrite_existing);
+        fs::remove(blobs_dir / written.descriptor.digest.hex(), error);
+        sdk::copy_to_new_file(blob, blobs_dir / written.descriptor.digest.hex());
       }
       base.layers.push_back(written);
     }

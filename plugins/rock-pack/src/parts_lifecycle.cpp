@@ -53,7 +53,8 @@ struct PartDirs {
 /// as craft-parts links files into stage and prime.
 enum class FileMove { kCopy, kLink };
 
-/// Puts the regular file `source` at `target` (which must not exist) as `move` says.
+/// Puts the regular file `source` at `target` (which must not exist) as `move` says; a
+/// copy has the source's permission bits.
 void place_file(const fs::path& source, const fs::path& target, FileMove move) {
   std::error_code error;
   if (move == FileMove::kLink) {
@@ -90,9 +91,6 @@ void copy_tree(const fs::path& from, const fs::path& to,
     } else if (fs::is_regular_file(status)) {
       fs::remove(target);
       place_file(it->path(), target, move);
-      if (move == FileMove::kCopy) {
-        fs::permissions(target, status.permissions());
-      }
     }
   }
   if (error) {
@@ -221,9 +219,6 @@ void migrate(const fs::path& from, const fs::path& to, const std::vector<std::st
     } else if (fs::is_regular_file(status)) {
       fs::remove(target);
       place_file(source, target, move);
-      if (move == FileMove::kCopy) {
-        fs::permissions(target, status.permissions());
-      }
     }
   }
 }

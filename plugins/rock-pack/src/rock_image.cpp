@@ -20,6 +20,7 @@
 #include "gantry/oci/layout_destination.hpp"
 #include "gantry/oci/media_types.hpp"
 #include "gantry/sdk/error.hpp"
+#include "gantry/sdk/file_copy.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 
 namespace gantry::rock_pack {
@@ -147,8 +148,8 @@ std::optional<oci::WrittenLayer> cached_layer(const fs::path& cache, const std::
     }
     fs::create_hard_link(blob, blobs / layer.descriptor.digest.hex(), error);
     if (error) {
-      fs::copy_file(blob, blobs / layer.descriptor.digest.hex(),
-                    fs::copy_options::overwrite_existing);
+      fs::remove(blobs / layer.descriptor.digest.hex(), error);
+      sdk::copy_to_new_file(blob, blobs / layer.descriptor.digest.hex());
     }
     return layer;
   } catch (const Error&) {

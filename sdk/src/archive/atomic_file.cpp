@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "gantry/sdk/error.hpp"
+#include "gantry/sdk/file_copy.hpp"
+#include "gantry/sdk/file_error.hpp"
 
 namespace gantry::archive {
 
@@ -57,8 +59,9 @@ void AtomicFile::write(std::string_view bytes) {
       continue;
     }
     if (done < 0) {
-      throw Error("cannot write " + target_.string() + ": " + std::strerror(errno),
-                  "Free some disk space, or write elsewhere.");
+      const int error = errno;
+      throw Error("cannot write " + target_.string() + ": " + std::strerror(error),
+                  sdk::file_error_resolution(error));
     }
     bytes.remove_prefix(static_cast<std::size_t>(done));
     written_ += static_cast<std::uint64_t>(done);
@@ -68,59 +71,21 @@ void AtomicFile::write(std::string_view bytes) {
 void AtomicFile::append_file(const std::filesystem::path& source, std::uint64_t size) {
   const int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) {
-    throw Error("cannot read " + source.string() + ": " + std::strerror(errno));
+    const int error = errno;
+    throw Error("cannot read " + source.string() + ": " + std::strerror(error),
+                sdk::file_error_resolution(error));
   }
-  std::uint64_t left = size;
-  bool kernel_copy = true;
-  std::vector<char> buffer;
-  try {
-    while (left > 0) {
-      ssize_t done = -1;
-      if (kernel_copy) {
-        done = ::copy_file_range(in, nullptr, fd_, nullptr, left, 0);
-        if (done < 0 && errno == EINTR) {
-          continue;
-        }
-        // Another file system, no support, or (some kernels, FUSE and network file
-        // systems) nothing copied and no error: copy the rest through here.
-        if ((done < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
-                          errno == EOPNOTSUPP || errno == EBADF)) ||
-            done == 0) {
-          kernel_copy = false;
-          continue;
-        }
-        if (done > 0) {
-          written_ += static_cast<std::uint64_t>(done);
-        }
-      } else {
-        buffer.resize(1U << 16);
-        done = ::read(in, buffer.data(), std::min<std::uint64_t>(left, buffer.size()));
-        if (done < 0 && errno == EINTR) {
-          continue;
-        }
-        if (done > 0) {
-          write({buffer.data(), static_cast<std::size_t>(done)});
-        }
-      }
-      if (done < 0) {
-        const int error = errno;
-        throw Error("cannot copy " + source.string() + " into " + target_.string() + ": " +
-                        std::strerror(error),
-                    error == ENOSPC || error == EDQUOT || error == EFBIG
-                        ? "Free some disk space, or write elsewhere."
-                        : "");
-      }
-      if (done == 0) {
-        throw Error(source.string() + " became shorter while it was copied into " +
-                    target_.string());
-      }
-      left -= static_cast<std::uint64_t>(done);
-    }
-  } catch (...) {
-    ::close(in);
-    throw;
-  }
+  const auto copy = sdk::copy_descriptor_bytes(in, fd_, size);
   ::close(in);
+  written_ += copy.copied;
+  if (copy.error != 0) {
+    throw Error("cannot copy " + source.string() + " into " + target_.string() + ": " +
+                    std::strerror(copy.error),
+                sdk::file_error_resolution(copy.error));
+  }
+  if (copy.copied < size) {
+    throw Error(source.string() + " became shorter while it was copied into " + target_.string());
+  }
 }
 
 void AtomicFile::commit() {
