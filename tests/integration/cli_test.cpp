@@ -163,7 +163,7 @@ TEST_F(CliTest, AFailingStepExits1SkipsDependentsAndPointsAtTheLog) {
   EXPECT_FALSE(std::filesystem::exists(project_.path() / "shipped"));
 }
 
-TEST_F(CliTest, AFullDiskLeavesTheLogIncompleteAndSaysSoWhileTheRunGoesOn) {
+TEST_F(CliTest, AFullDiskLeavesTheLogIncompleteAndTheRunSaysSoAtItsEnd) {
   write_pipeline(R"(steps:
   build: {uses: exec, with: {command: sh, args: ["-c", "seq 1 3000; exit 2"]}}
 )");
@@ -178,7 +178,9 @@ TEST_F(CliTest, AFullDiskLeavesTheLogIncompleteAndSaysSoWhileTheRunGoesOn) {
   EXPECT_NE(result.err.find("error: step 'build' (exec) failed: command 'sh' exited with status 2"),
             std::string::npos)
       << result.err;
-  const std::string warning = "/events.jsonl is incomplete from here on: File too large\n";
+  const std::string warning =
+      "/events.jsonl is incomplete: File too large\n"
+      "Recommended resolution: Free some disk space, or write elsewhere.\n";
   const auto said = result.err.find(warning);
   ASSERT_NE(said, std::string::npos) << result.err;
   EXPECT_EQ(result.err.find(warning, said + 1), std::string::npos) << "said once";

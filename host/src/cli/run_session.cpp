@@ -2,13 +2,16 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <iostream>
 #include <random>
 #include <thread>
 
 #include "cli/usage_error.hpp"
+#include "gantry/sdk/file_error.hpp"
 #include "report/fan_out_reporter.hpp"
 #include "report/json_lines_reporter.hpp"
 #include "report/plain_reporter.hpp"
@@ -36,6 +39,16 @@ std::unique_ptr<Reporter> console_reporter(const OutputOptions& output, const st
   }
   throw UsageError("unknown output mode '" + output.mode + "'",
                    "Use --output auto, tty, plain or json.");
+}
+
+/// What to do about a file error known by its text (spdlog passes on strerror's).
+std::string resolution_for(const std::string& reason) {
+  for (const int error : {ENOSPC, EDQUOT, EFBIG, EACCES, EPERM, EROFS, EIO}) {
+    if (reason == std::strerror(error)) {
+      return sdk::file_error_resolution(error);
+    }
+  }
+  return "";
 }
 
 void print_failure(const RunSummary& summary, const std::filesystem::path& log_file,
@@ -114,6 +127,14 @@ ExitCode report_session(const std::filesystem::path& working_directory, const Ru
 
   const InterruptGuard interrupt;
   const RunSummary summary = execute(reporter, run_id, &InterruptGuard::interrupted);
+  const std::string log_error = event_log.write_error();
+  if (!log_error.empty()) {
+    std::cerr << "warning: the run's event log " << log_file.string()
+              << " is incomplete: " << log_error << "\n";
+    if (const auto what_to_do = resolution_for(log_error); !what_to_do.empty()) {
+      std::cerr << "Recommended resolution: " << what_to_do << "\n";
+    }
+  }
 
   // In JSON mode stdout is the event stream; outputs are in its step-finished events.
   if (settings.print_outputs && settings.output.mode != "json") {
@@ -131,11 +152,11 @@ ExitCode report_session(const std::filesystem::path& working_directory, const Ru
     std::cout.flush();
   }
   if (summary.interrupted) {
-    print_failure(summary, log_file, event_log.write_error());
+    print_failure(summary, log_file, log_error);
     return ExitCode::kInterrupted;
   }
   if (!summary.succeeded()) {
-    print_failure(summary, log_file, event_log.write_error());
+    print_failure(summary, log_file, log_error);
     return ExitCode::kStepFailed;
   }
   return ExitCode::kOk;

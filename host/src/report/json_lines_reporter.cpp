@@ -3,15 +3,13 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
-#include <cstdio>
-
 #include "gantry/sdk/error.hpp"
 
 namespace gantry::host {
 
-JsonLinesReporter::JsonLinesReporter(const std::string& run_id, std::string destination,
+JsonLinesReporter::JsonLinesReporter(const std::string& run_id,
                                      std::shared_ptr<spdlog::logger> logger)
-    : json_(run_id), destination_(std::move(destination)), logger_(std::move(logger)) {
+    : json_(run_id), logger_(std::move(logger)) {
   logger_->set_pattern("%v");
   logger_->set_level(spdlog::level::trace);
   logger_->flush_on(spdlog::level::trace);
@@ -21,16 +19,11 @@ JsonLinesReporter::JsonLinesReporter(const std::string& run_id, std::string dest
 
 void JsonLinesReporter::failed(const std::string& message) {
   const std::lock_guard lock(mutex_);
-  if (!write_error_.empty()) {
-    return;
+  if (write_error_.empty()) {
+    // spdlog says "Failed writing to file <path>: <reason>"; the path is known.
+    const auto reason = message.rfind(": ");
+    write_error_ = reason == std::string::npos ? message : message.substr(reason + 2);
   }
-  // spdlog says "Failed writing to file <path>: <reason>"; the path is said already.
-  const auto reason = message.rfind(": ");
-  write_error_ = reason == std::string::npos ? message : message.substr(reason + 2);
-  std::fprintf(stderr,
-               "warning: %s is incomplete from here on: %s\n"
-               "Free some disk space; the run goes on.\n",
-               destination_.c_str(), write_error_.c_str());
 }
 
 std::string JsonLinesReporter::write_error() const {
@@ -41,8 +34,7 @@ std::string JsonLinesReporter::write_error() const {
 std::unique_ptr<JsonLinesReporter> JsonLinesReporter::to_stdout(const std::string& run_id) {
   auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
   return std::unique_ptr<JsonLinesReporter>(
-      new JsonLinesReporter(run_id, "the event stream on standard output",
-                            std::make_shared<spdlog::logger>("json", sink)));
+      new JsonLinesReporter(run_id, std::make_shared<spdlog::logger>("json", sink)));
 }
 
 std::unique_ptr<JsonLinesReporter> JsonLinesReporter::to_file(const std::string& run_id,
@@ -56,8 +48,7 @@ std::unique_ptr<JsonLinesReporter> JsonLinesReporter::to_file(const std::string&
                 "Make the project directory writable, or run gantry from another directory.");
   }
   return std::unique_ptr<JsonLinesReporter>(
-      new JsonLinesReporter(run_id, "the run's event log " + file.string(),
-                            std::make_shared<spdlog::logger>("events", sink)));
+      new JsonLinesReporter(run_id, std::make_shared<spdlog::logger>("events", sink)));
 }
 
 void JsonLinesReporter::write(const nlohmann::ordered_json& json) {

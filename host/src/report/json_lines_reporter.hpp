@@ -14,8 +14,9 @@ namespace gantry::host {
 
 /// Writes one JSON object per event and line: to stdout for `--output json`, and to the
 /// run's events.jsonl. Lines are flushed as written, so a crash loses nothing said. A line
-/// that cannot be written (a full disk) does not stop the run: the first such failure is
-/// said once on stderr and kept for write_error().
+/// that cannot be written (a full disk) does not stop the run: why the first one failed is
+/// kept for write_error(), for the caller to say when the run has ended (not while a
+/// console reporter draws).
 class JsonLinesReporter final : public Reporter {
  public:
   /// To standard output.
@@ -34,13 +35,11 @@ class JsonLinesReporter final : public Reporter {
   [[nodiscard]] std::string write_error() const;
 
  private:
-  JsonLinesReporter(const std::string& run_id, std::string destination,
-                    std::shared_ptr<spdlog::logger> logger);
+  JsonLinesReporter(const std::string& run_id, std::shared_ptr<spdlog::logger> logger);
   void write(const nlohmann::ordered_json& json);
   void failed(const std::string& message);
 
   EventJson json_;
-  std::string destination_;  // where the lines go, as a user reads it
   mutable std::mutex mutex_;
   std::string write_error_;
   // shared_ptr because spdlog hands loggers out that way.
