@@ -432,6 +432,12 @@ TEST_F(RockPackTest, AFullDiskFailsThePackSaysWhatToDoAndLeavesThePreviousRockIn
     const auto name = entry.path().filename().string();
     EXPECT_TRUE(name == ".gantry" || !name.starts_with(".")) << "left behind: " << name;
   }
+  for (const auto& entry : fs::recursive_directory_iterator(project_ / ".gantry/rock-pack")) {
+    const auto name = entry.path().filename().string();
+    EXPECT_FALSE(name.starts_with(".layer-") || name.find(".tmp-") != std::string::npos ||
+                 name == ".trash")
+        << "left behind: " << entry.path();
+  }
 }
 
 TEST_F(RockPackTest, ACtrlCWhileALayerIsWrittenStopsItAndLeavesThePreviousRockIntact) {

@@ -42,8 +42,20 @@ void TreeDiscarder::discard(const std::vector<fs::path>& trees) {
     return;  // trash_ is not a directory of ours
   }
   deleting_ = std::jthread([trash = trash_] {
-    std::error_code ignored;  // what stays is deleted by the next run
-    fs::remove_all(trash, ignored);
+    std::error_code failure;
+    fs::remove_all(trash, failure);
+    if (failure) {
+      // A directory without write permission (permissions: can make one) keeps what it
+      // holds: give the owner back its rights, then delete again.
+      for (fs::recursive_directory_iterator it(trash, failure), end; !failure && it != end;
+           it.increment(failure)) {
+        std::error_code ignored;
+        if (it->is_directory(ignored) && !it->is_symlink(ignored)) {
+          fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ignored);
+        }
+      }
+      fs::remove_all(trash, failure);  // what stays still is deleted by the next run
+    }
   });
 }
 

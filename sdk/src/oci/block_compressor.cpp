@@ -2,6 +2,7 @@
 
 #include <isa-l/igzip_lib.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "gantry/oci/oci_error.hpp"
@@ -9,10 +10,16 @@
 namespace gantry::oci {
 namespace {
 
-/// The working buffer ISA-L takes at `level`: its default size (ISAL_DEF_LVLn_LARGE), as
-/// its own igzip tool uses. Where ISA-L ends its deflate blocks depends on it: another
-/// size changes every layer's bytes (LayerWriter::compressor_fingerprint sees it).
-std::size_t level_buffer_size(int level) {
+constexpr std::size_t kStoredBlockBytes = 65535;  // RFC 1951: a stored block's most
+constexpr std::size_t kStoredBlockHeader = 5;
+constexpr std::size_t kGzipWrapper = 10 + 8;  // RFC 1952: header and trailer
+
+}  // namespace
+
+// ISA-L's default size (ISAL_DEF_LVLn_LARGE), as its own igzip tool uses. Where ISA-L ends
+// its deflate blocks depends on it: another size changes every layer's bytes
+// (LayerWriter::compressor_fingerprint sees it).
+std::size_t BlockCompressor::level_buffer_size(int level) {
   switch (level) {
     case 0:
       return ISAL_DEF_LVL0_DEFAULT;
@@ -27,12 +34,6 @@ std::size_t level_buffer_size(int level) {
                      "Use a level from 0 to 3.");
   }
 }
-
-constexpr std::size_t kStoredBlockBytes = 65535;  // RFC 1951: a stored block's most
-constexpr std::size_t kStoredBlockHeader = 5;
-constexpr std::size_t kGzipWrapper = 10 + 8;  // RFC 1952: header and trailer
-
-}  // namespace
 
 BlockCompressor::BlockCompressor(int level, std::size_t max_block)
     : level_(level), max_block_(max_block), level_buffer_(level_buffer_size(level)) {

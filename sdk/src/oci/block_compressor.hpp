@@ -23,6 +23,9 @@ class BlockCompressor {
   /// OciError when ISA-L fails.
   void compress(std::string_view block, std::string& out);
 
+  /// The working buffer ISA-L takes at `level`; throws OciError for a level it has not.
+  [[nodiscard]] static std::size_t level_buffer_size(int level);
+
   /// The most a block of `size` bytes can take: a member of stored deflate blocks.
   [[nodiscard]] static std::size_t bound(std::size_t size);
 

@@ -39,15 +39,15 @@ std::atomic<unsigned> next_layer_number{0};
 
 }  // namespace
 
-/// One block of the tar stream on its way through: compressed by a worker, then hashed and
-/// written in order by the writer.
-struct Block {
-  std::size_t index = 0;
-  std::string input;   // the tar bytes
-  std::string output;  // their gzip members
-};
-
 struct LayerWriter::State {
+  /// One block of the tar stream on its way through: compressed by a worker, then hashed
+  /// and written in order by the writer.
+  struct Block {
+    std::size_t index = 0;
+    std::string input;   // the tar bytes
+    std::string output;  // their gzip member
+  };
+
   fs::path blobs_dir;
   fs::path staged;  // the blob's name until its digest is known
   archive::AtomicFile file;
@@ -82,16 +82,27 @@ struct LayerWriter::State {
                             std::to_string(next_layer_number++))),
         file(staged, archive::AtomicFile::Durability::kUnsynced),
         level(compression_level) {
+    (void)BlockCompressor::level_buffer_size(level);  // a level ISA-L has not fails here
     filling.input.reserve(kBlockSize);
-    const unsigned count = std::max(1U, std::thread::hardware_concurrency());
-    for (unsigned i = 0; i < count; ++i) {
-      workers.emplace_back([this] { compress_blocks(); });
+    try {
+      const unsigned count = std::max(1U, std::thread::hardware_concurrency());
+      for (unsigned i = 0; i < count; ++i) {
+        workers.emplace_back([this] { compress_blocks(); });
+      }
+      writer = std::thread([this] { write_blocks(); });
+      tar = std::make_unique<archive::TarWriter>([this](std::string_view bytes) { consume(bytes); },
+                                                 0);
+    } catch (const std::exception& error) {
+      stop();  // no destructor runs for a half-made State
+      throw OciError(std::string("cannot start writing a layer: ") + error.what(),
+                     "The machine may be short of memory or of processes (ulimit -u).");
     }
-    writer = std::thread([this] { write_blocks(); });
-    tar =
-        std::make_unique<archive::TarWriter>([this](std::string_view bytes) { consume(bytes); }, 0);
   }
-  ~State() {
+  ~State() { stop(); }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+
+  void stop() {
     {
       const std::lock_guard lock(mutex);
       stopping = true;
@@ -101,10 +112,10 @@ struct LayerWriter::State {
     for (auto& worker : workers) {
       worker.join();
     }
-    writer.join();
+    if (writer.joinable()) {
+      writer.join();
+    }
   }
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
 
   /// How many blocks may be cut and not yet written: enough to keep every worker busy.
   [[nodiscard]] std::size_t max_in_flight() const { return 2 * workers.size() + 2; }
@@ -348,6 +359,11 @@ void add_paths(archive::TarWriter& tar, const fs::path& root, const std::vector<
       if (fd < 0) {
         throw OciError("cannot read " + path.string() + ": " + std::strerror(errno));
       }
+      // Closed however this ends: `write` throws when the layer fails (a full disk).
+      struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+      } const closing{fd};
       std::array<char, 1 << 16> buffer{};
       while (true) {
         const auto got = ::read(fd, buffer.data(), buffer.size());
@@ -359,7 +375,6 @@ void add_paths(archive::TarWriter& tar, const fs::path& root, const std::vector<
         }
         write({buffer.data(), static_cast<std::size_t>(got)});
       }
-      ::close(fd);
     });
   }
 }

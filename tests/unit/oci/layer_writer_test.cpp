@@ -1,13 +1,13 @@
 #include "gantry/oci/layer_writer.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <random>
 
 #include "command.hpp"
+#include "file_size_limit.hpp"
+#include "gantry/oci/oci_error.hpp"
 #include "gantry/sdk/error.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 
@@ -69,6 +69,24 @@ TEST(LayerWriterTest, TheSameTreeGivesTheSameBytes) {
   EXPECT_EQ(second.finish().descriptor.digest, a.descriptor.digest);
 }
 
+TEST(LayerWriterTest, ALevelISALHasNotIsRefusedBeforeAnythingStarts) {
+  sdk::TemporaryDirectory dir("gantry-layer-");
+  try {
+    LayerWriter layer(dir.path(), 7);
+    FAIL() << "level 7 accepted";
+  } catch (const OciError& error) {
+    EXPECT_NE(std::string(error.what()).find("no compression level 7"), std::string::npos);
+  }
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(LayerWriterTest, TheCompressorFingerprintIsTheSameEachTime) {
+  const auto& fingerprint = LayerWriter::compressor_fingerprint();
+  EXPECT_EQ(fingerprint.size(), 16U);
+  EXPECT_EQ(fingerprint.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(&LayerWriter::compressor_fingerprint(), &fingerprint);
+}
+
 TEST(LayerWriterTest, ACancelStopsTheLayerBetweenEntriesAndLeavesNoFile) {
   sdk::TemporaryDirectory dir("gantry-layer-");
   for (int i = 0; i < 20; ++i) {
@@ -96,23 +114,18 @@ TEST(LayerWriterTest, AWriteThatFailsFailsTheLayerAndLeavesNoFile) {
   }
   testing::write_file(dir.path() / "tree/noise", noise);  // stored: the blob is ~3 MiB
   fs::create_directories(dir.path() / "blobs");
-  // A disk that fills up after 1 MiB: writes beyond it fail with EFBIG.
-  const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
-  rlimit previous{};
-  ::getrlimit(RLIMIT_FSIZE, &previous);
-  rlimit limit = previous;
-  limit.rlim_cur = 1U << 20;
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limit), 0);
   std::string message;
-  try {
-    LayerWriter layer(dir.path() / "blobs");
-    add_tree(layer.tar(), dir.path() / "tree");
-    (void)layer.finish();
-  } catch (const Error& error) {
-    message = error.what();
+  {
+    const testing::FileSizeLimit full_disk(1U << 20);  // writes past 1 MiB fail
+    ASSERT_TRUE(full_disk.applied());
+    try {
+      LayerWriter layer(dir.path() / "blobs");
+      add_tree(layer.tar(), dir.path() / "tree");
+      (void)layer.finish();
+    } catch (const Error& error) {
+      message = error.what();
+    }
   }
-  ::setrlimit(RLIMIT_FSIZE, &previous);
-  std::signal(SIGXFSZ, previous_handler);
   EXPECT_NE(message.find("cannot write"), std::string::npos) << message;
   EXPECT_NE(message.find("File too large"), std::string::npos) << message;
   EXPECT_TRUE(fs::is_empty(dir.path() / "blobs"));

@@ -1,12 +1,11 @@
 #include "gantry/sdk/file_copy.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
-#include <csignal>
 #include <fstream>
 #include <sstream>
 
+#include "file_size_limit.hpp"
 #include "gantry/sdk/error.hpp"
 #include "gantry/sdk/temporary_directory.hpp"
 
@@ -58,23 +57,18 @@ TEST(FileCopyTest, NeverReplacesAFileAndNamesWhatIsMissing) {
 TEST(FileCopyTest, AFullDiskSaysSoAndLeavesNoPartialCopy) {
   TemporaryDirectory dir("gantry-copy-");
   write(dir.path() / "big", std::string(3U << 20, 'b'));
-  // A disk that fills up after 1 MiB: writes beyond it fail with EFBIG.
-  const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
-  rlimit previous{};
-  ::getrlimit(RLIMIT_FSIZE, &previous);
-  rlimit limit = previous;
-  limit.rlim_cur = 1U << 20;
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limit), 0);
   std::string message;
   std::string resolution;
-  try {
-    copy_to_new_file(dir.path() / "big", dir.path() / "copy");
-  } catch (const Error& error) {
-    message = error.what();
-    resolution = error.resolution();
+  {
+    const testing::FileSizeLimit full_disk(1U << 20);  // writes past 1 MiB fail
+    ASSERT_TRUE(full_disk.applied());
+    try {
+      copy_to_new_file(dir.path() / "big", dir.path() / "copy");
+    } catch (const Error& error) {
+      message = error.what();
+      resolution = error.resolution();
+    }
   }
-  ::setrlimit(RLIMIT_FSIZE, &previous);
-  std::signal(SIGXFSZ, previous_handler);
   EXPECT_NE(message.find("File too large"), std::string::npos) << message;
   EXPECT_EQ(resolution, "Free some disk space, or write elsewhere.");
   EXPECT_FALSE(fs::exists(dir.path() / "copy"));
