@@ -60,6 +60,23 @@ parts:
       echo "built for $CRAFT_ARCH_BUILD_FOR by $CRAFT_PART_NAME" > "$CRAFT_PART_INSTALL/usr/share/extra/note"
 )";
 
+/// A bare rock named `name` whose one part, `part`, dumps `source`; more part keys may follow.
+std::string one_dump_part(const std::string& name, const std::string& part,
+                          const std::string& source) {
+  return "name: " + name + R"(
+summary: s
+description: d
+version: "1"
+base: bare
+build-base: ubuntu@24.04
+platforms:
+  amd64:
+entrypoint-command: /bin/true
+parts:
+  )" + part +
+         ":\n    plugin: dump\n    source: " + source + "\n";
+}
+
 class RockPackTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -285,21 +302,8 @@ TEST_F(RockPackTest, AVersionSetByAPartIsCheckedBeforeItNamesAFile) {
 }
 
 TEST_F(RockPackTest, AProjectThatIsItsOwnSourceIsReusedDespiteItsRockAndGit) {
-  write_file(project_ / "rockcraft.yaml", R"(name: self
-summary: s
-description: d
-version: "1"
-base: bare
-build-base: ubuntu@24.04
-platforms:
-  amd64:
-entrypoint-command: /bin/true
-parts:
-  app:
-    plugin: dump
-    source: .
-    stage: ["f*/srv/data.txt"]
-)");
+  write_file(project_ / "rockcraft.yaml",
+             one_dump_part("self", "app", ".") + "    stage: [\"f*/srv/data.txt\"]\n");
   write_file(project_ / ".git/HEAD", "ref: refs/heads/main\n");
   ASSERT_EQ(pack(project_).exit_code, 0);
   const auto first = read_file(project_ / "self_1_amd64.rock");
@@ -441,20 +445,7 @@ TEST_F(RockPackTest, AFullDiskFailsThePackSaysWhatToDoAndLeavesThePreviousRockIn
 }
 
 TEST_F(RockPackTest, ACtrlCWhileALayerIsWrittenStopsItAndLeavesThePreviousRockIntact) {
-  write_file(project_ / "rockcraft.yaml", R"(name: big
-summary: A big layer
-description: One dump part.
-version: "1"
-base: bare
-build-base: ubuntu@24.04
-platforms:
-  amd64:
-entrypoint-command: /bin/true
-parts:
-  big:
-    plugin: dump
-    source: big
-)");
+  write_file(project_ / "rockcraft.yaml", one_dump_part("big", "big", "big"));
   write_file(project_ / "big/first", "first\n");
   ASSERT_EQ(pack(project_).exit_code, 0);
   const auto before = read_file(project_ / "big_1_amd64.rock");
