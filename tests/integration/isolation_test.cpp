@@ -22,7 +22,23 @@ const std::filesystem::path kGantry = std::filesystem::path(GANTRY_STAGE_DIR) / 
 const std::filesystem::path kPlugins = GANTRY_TEST_PLUGIN_DIR;
 
 /// The processes whose command line has `plugin-serve` and `library`.
-std::vector<pid_t> plugin_servers(const std::string& library) {
+/// The parent of process `pid`, or 0 when it has gone.
+pid_t parent_of(pid_t pid) {
+  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const auto state = stat.rfind(") ");  // the name may hold anything; the state follows it
+  if (state == std::string::npos) {
+    return 0;
+  }
+  std::istringstream fields(stat.substr(state + 2));
+  char code = 0;
+  pid_t parent = 0;
+  fields >> code >> parent;
+  return parent;
+}
+
+/// The `plugin-serve` processes of `library` that `parent` started: only this test's, as
+/// other tests run at the same time with the same plugins.
+std::vector<pid_t> plugin_servers(const std::string& library, pid_t parent) {
   std::vector<pid_t> found;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     const std::string name = entry.path().filename().string();
@@ -34,7 +50,7 @@ std::vector<pid_t> plugin_servers(const std::string& library) {
     std::string cmdline = read_file(entry.path() / "cmdline");
     std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
     if (cmdline.find("plugin-serve") != std::string::npos &&
-        cmdline.find(library) != std::string::npos) {
+        cmdline.find(library) != std::string::npos && parent_of(std::stoi(name)) == parent) {
       found.push_back(std::stoi(name));
     }
   }
@@ -170,7 +186,8 @@ steps:
   EXPECT_EQ(in_host, std::to_string(run.pid()));
   EXPECT_NE(first, in_host);
   EXPECT_EQ(first, second) << "the idle process of the first step serves the second";
-  EXPECT_TRUE(plugin_servers("test-crasher.so").empty()) << "the process ends with the run";
+  EXPECT_TRUE(eventually([&] { return !running(std::stoi(first)); }, 1s))
+      << "the process ends with the run";
 }
 
 TEST_F(IsolationTest, TheStepProcessDiesWithAHostKilledHard) {
@@ -186,7 +203,7 @@ steps:
   std::vector<pid_t> servers;
   ASSERT_TRUE(eventually(
       [&] {
-        servers = plugin_servers("test-sleeper.so");
+        servers = plugin_servers("test-sleeper.so", run.pid());
         return !servers.empty();
       },
       20s));
@@ -206,7 +223,13 @@ steps:
       ms: 60000
 )");
   BackgroundCommand run(spec({"--output", "plain", "run"}));
-  ASSERT_TRUE(eventually([] { return !plugin_servers("test-sleeper.so").empty(); }, 20s));
+  std::vector<pid_t> servers;
+  ASSERT_TRUE(eventually(
+      [&] {
+        servers = plugin_servers("test-sleeper.so", run.pid());
+        return !servers.empty();
+      },
+      20s));
   std::this_thread::sleep_for(300ms);  // into the run
   const auto started = std::chrono::steady_clock::now();
   run.signal(SIGINT);
@@ -214,7 +237,7 @@ steps:
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
   EXPECT_EQ(result.exit_code, 130) << result.err;
   EXPECT_EQ(result_of("slow")["outcome"], "cancelled");
-  EXPECT_TRUE(plugin_servers("test-sleeper.so").empty());
+  EXPECT_TRUE(eventually([&] { return !running(servers.front()); }, 1s));
 }
 
 TEST_F(IsolationTest, AStepThatIgnoresCancellationIsStoppedAfterTheGracePeriod) {
@@ -227,14 +250,20 @@ steps:
       how: hang
 )");
   BackgroundCommand run(spec({"--output", "plain", "run"}));
-  ASSERT_TRUE(eventually([] { return !plugin_servers("test-crasher.so").empty(); }, 20s));
+  std::vector<pid_t> servers;
+  ASSERT_TRUE(eventually(
+      [&] {
+        servers = plugin_servers("test-crasher.so", run.pid());
+        return !servers.empty();
+      },
+      20s));
   std::this_thread::sleep_for(500ms);
   const auto started = std::chrono::steady_clock::now();
   run.signal(SIGINT);
   const auto result = run.wait(30s);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 8s);
   EXPECT_EQ(result.exit_code, 130) << result.err;
-  EXPECT_TRUE(plugin_servers("test-crasher.so").empty());
+  EXPECT_TRUE(eventually([&] { return !running(servers.front()); }, 1s));
 }
 
 TEST_F(IsolationTest, AnUnknownIsolationIsRefusedWhereItIsWritten) {
