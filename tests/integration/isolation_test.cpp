@@ -57,6 +57,19 @@ std::vector<pid_t> plugin_servers(const std::string& library, pid_t parent) {
   return found;
 }
 
+/// The first `plugin-serve` process of `library` that `parent` starts, waited for up to
+/// 20 s; 0 when none comes.
+pid_t first_plugin_server(const std::string& library, pid_t parent) {
+  std::vector<pid_t> servers;
+  eventually(
+      [&] {
+        servers = plugin_servers(library, parent);
+        return !servers.empty();
+      },
+      20s);
+  return servers.empty() ? 0 : servers.front();
+}
+
 /// Whether `pid` is a running process (a zombie is not: it has ended, and waits for its new
 /// parent to reap it).
 bool running(pid_t pid) {
@@ -200,17 +213,12 @@ steps:
       ms: 60000
 )");
   BackgroundCommand run(spec({"--output", "plain", "run"}));
-  std::vector<pid_t> servers;
-  ASSERT_TRUE(eventually(
-      [&] {
-        servers = plugin_servers("test-sleeper.so", run.pid());
-        return !servers.empty();
-      },
-      20s));
+  const pid_t server = first_plugin_server("test-sleeper.so", run.pid());
+  ASSERT_NE(server, 0) << "no plugin server started";
   run.signal(SIGKILL);
   run.wait();
-  EXPECT_TRUE(eventually([&] { return !running(servers.front()); }, 1s))
-      << "plugin-serve " << servers.front() << " outlived its host by more than a second";
+  EXPECT_TRUE(eventually([&] { return !running(server); }, 1s))
+      << "plugin-serve " << server << " outlived its host by more than a second";
 }
 
 TEST_F(IsolationTest, ACancelledStepEndsCancelledAndItsProcessStops) {
@@ -223,13 +231,8 @@ steps:
       ms: 60000
 )");
   BackgroundCommand run(spec({"--output", "plain", "run"}));
-  std::vector<pid_t> servers;
-  ASSERT_TRUE(eventually(
-      [&] {
-        servers = plugin_servers("test-sleeper.so", run.pid());
-        return !servers.empty();
-      },
-      20s));
+  const pid_t server = first_plugin_server("test-sleeper.so", run.pid());
+  ASSERT_NE(server, 0) << "no plugin server started";
   std::this_thread::sleep_for(300ms);  // into the run
   const auto started = std::chrono::steady_clock::now();
   run.signal(SIGINT);
@@ -237,7 +240,7 @@ steps:
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
   EXPECT_EQ(result.exit_code, 130) << result.err;
   EXPECT_EQ(result_of("slow")["outcome"], "cancelled");
-  EXPECT_TRUE(eventually([&] { return !running(servers.front()); }, 1s));
+  EXPECT_TRUE(eventually([&] { return !running(server); }, 1s));
 }
 
 TEST_F(IsolationTest, AStepThatIgnoresCancellationIsStoppedAfterTheGracePeriod) {
@@ -250,20 +253,15 @@ steps:
       how: hang
 )");
   BackgroundCommand run(spec({"--output", "plain", "run"}));
-  std::vector<pid_t> servers;
-  ASSERT_TRUE(eventually(
-      [&] {
-        servers = plugin_servers("test-crasher.so", run.pid());
-        return !servers.empty();
-      },
-      20s));
+  const pid_t server = first_plugin_server("test-crasher.so", run.pid());
+  ASSERT_NE(server, 0) << "no plugin server started";
   std::this_thread::sleep_for(500ms);
   const auto started = std::chrono::steady_clock::now();
   run.signal(SIGINT);
   const auto result = run.wait(30s);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 8s);
   EXPECT_EQ(result.exit_code, 130) << result.err;
-  EXPECT_TRUE(eventually([&] { return !running(servers.front()); }, 1s));
+  EXPECT_TRUE(eventually([&] { return !running(server); }, 1s));
 }
 
 TEST_F(IsolationTest, AnUnknownIsolationIsRefusedWhereItIsWritten) {
